@@ -1,0 +1,252 @@
+// Elementwise ops, in place and out of place, and random fills. See Note [Kernel contract].
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "aliasguard/generator.h"
+#include "ops_common.h"
+
+namespace aliasguard {
+
+using detail::BinaryOp;
+using detail::UnaryOp;
+
+namespace {
+
+const char* op_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "add";
+    case BinaryOp::Sub: return "sub";
+    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Div: return "div";
+    case BinaryOp::Eq: return "eq";
+  }
+  return "?";
+}
+
+/// The dtype the kernel computes in: true division of integers happens in float32.
+ScalarType compute_type(BinaryOp op, ScalarType promoted) {
+  if (op == BinaryOp::Div && !is_floating(promoted)) return kFloat32;
+  return promoted;
+}
+
+void check_arithmetic(BinaryOp op, ScalarType t) {
+  if (t == kBool && op != BinaryOp::Eq) {
+    throw Error(std::string(op_name(op)) + ": not supported for bool tensors; convert with to(kInt64) first");
+  }
+}
+
+Tensor as_type(const Tensor& t, ScalarType dtype) { return t.dtype() == dtype ? t : t.to(dtype); }
+
+/// out (already shaped) = a op b with alpha; a and b are converted to `compute` first.
+void run_binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, ScalarType compute, double alpha) {
+  const Tensor ca = as_type(a, compute);
+  Tensor cb = as_type(b, compute);
+  // An input that partly overlaps the output would be read after being written; stage it.
+  const auto& o = *out.impl();
+  if (cb.impl()->storage() == o.storage() && !detail::same_geometry(*cb.impl(), o)) cb = cb.clone();
+  const Tensor safe_a = (ca.impl()->storage() == o.storage() && !detail::same_geometry(*ca.impl(), o)) ? ca.clone() : ca;
+  if (out.numel() == 0) return;
+  detail::backend_for(out.device())
+      .binary(op, o.strided_view(), detail::broadcast_view(*safe_a.impl(), o.sizes()),
+              detail::broadcast_view(*cb.impl(), o.sizes()), alpha);
+}
+
+Tensor binary_out_of_place(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+  detail::check_defined(a, op_name(op));
+  detail::check_defined(b, op_name(op));
+  detail::check_same_device(a, b, op_name(op));
+  const Shape shape = detail::broadcast_shapes(a.sizes(), b.sizes(), op_name(op));
+  const ScalarType compute = compute_type(op, detail::result_type(a, b));
+  check_arithmetic(op, compute);
+  Tensor out = detail::make_tensor(shape, op == BinaryOp::Eq ? kBool : compute, a.device());
+  run_binary(op, out, a, b, compute, alpha);
+  return out;
+}
+
+const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& other, double alpha) {
+  detail::check_defined(self, op_name(op));
+  detail::check_defined(other, op_name(op));
+  detail::check_same_device(self, other, op_name(op));
+  const std::string name = std::string(op_name(op)) + "_";
+  const Shape shape = detail::broadcast_shapes(self.sizes(), other.sizes(), name.c_str());
+  if (shape != self.sizes()) {
+    throw Error(name + ": output with shape " + shape_str(self.sizes()) + " doesn't match the broadcast shape " +
+                shape_str(shape));
+  }
+  const ScalarType compute = compute_type(op, detail::result_type(self, other));
+  detail::check_can_cast(compute, self.dtype(), name.c_str());
+  check_arithmetic(op, self.dtype());
+  run_binary(op, self, self, other, self.dtype(), alpha);
+  return self;
+}
+
+/// Scalars go straight to the kernel rather than becoming 0-dim tensors.
+Tensor scalar_out_of_place(BinaryOp op, const Tensor& a, Scalar s, bool scalar_first) {
+  detail::check_defined(a, op_name(op));
+  const ScalarType compute = compute_type(op, detail::result_type(a, s));
+  check_arithmetic(op, compute);
+  Tensor out = detail::make_tensor(a.sizes(), op == BinaryOp::Eq ? kBool : compute, a.device());
+  if (a.numel() == 0) return out;
+  const Tensor ca = as_type(a, compute);
+  detail::backend_for(a.device())
+      .binary_scalar(op, out.impl()->strided_view(), ca.impl()->strided_view(), s.to_double(), scalar_first);
+  return out;
+}
+
+const Tensor& scalar_in_place(BinaryOp op, const Tensor& self, Scalar s) {
+  const std::string name = std::string(op_name(op)) + "_";
+  detail::check_defined(self, name.c_str());
+  detail::check_can_cast(compute_type(op, detail::result_type(self, s)), self.dtype(), name.c_str());
+  check_arithmetic(op, self.dtype());
+  if (self.numel() == 0) return self;
+  const detail::StridedView v = self.impl()->strided_view();
+  detail::backend_for(self.device()).binary_scalar(op, v, v, s.to_double(), false);
+  return self;
+}
+
+Tensor unary(UnaryOp op, const char* name, const Tensor& a) {
+  detail::check_defined(a, name);
+  ScalarType dtype = a.dtype();
+  const bool math = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid;
+  if (math && !is_floating(dtype)) dtype = kFloat32;  // PyTorch computes these in the default float type
+  if (dtype == kBool) throw Error(std::string(name) + ": not supported for bool tensors");
+  const Tensor in = as_type(a, dtype);
+  Tensor out = detail::make_tensor(a.sizes(), dtype, a.device());
+  if (a.numel() != 0) {
+    detail::backend_for(a.device()).unary(op, out.impl()->strided_view(), in.impl()->strided_view());
+  }
+  return out;
+}
+
+double bound(const std::optional<Scalar>& s, double missing) { return s ? s->to_double() : missing; }
+
+void check_clamp_bounds(const std::optional<Scalar>& min, const std::optional<Scalar>& max) {
+  if (!min && !max) throw Error("clamp: at least one of 'min' or 'max' must not be None");
+}
+
+}  // namespace
+
+const Tensor& Tensor::add_(const Tensor& other, Scalar alpha) const {
+  return binary_in_place(BinaryOp::Add, *this, other, alpha.to_double());
+}
+const Tensor& Tensor::add_(Scalar other) const { return scalar_in_place(BinaryOp::Add, *this, other); }
+const Tensor& Tensor::sub_(const Tensor& other, Scalar alpha) const {
+  return binary_in_place(BinaryOp::Sub, *this, other, alpha.to_double());
+}
+const Tensor& Tensor::sub_(Scalar other) const { return scalar_in_place(BinaryOp::Sub, *this, other); }
+const Tensor& Tensor::mul_(const Tensor& other) const { return binary_in_place(BinaryOp::Mul, *this, other, 1.0); }
+const Tensor& Tensor::mul_(Scalar other) const { return scalar_in_place(BinaryOp::Mul, *this, other); }
+const Tensor& Tensor::div_(const Tensor& other) const { return binary_in_place(BinaryOp::Div, *this, other, 1.0); }
+const Tensor& Tensor::div_(Scalar other) const { return scalar_in_place(BinaryOp::Div, *this, other); }
+
+const Tensor& Tensor::fill_(Scalar value) const {
+  detail::check_defined(*this, "fill_");
+  if (numel() != 0) detail::backend_for(device()).fill(impl()->strided_view(), value.to_double());
+  return *this;
+}
+
+const Tensor& Tensor::zero_() const { return fill_(0); }
+
+const Tensor& Tensor::copy_(const Tensor& src) const {
+  detail::copy_into(*this, src);
+  return *this;
+}
+
+const Tensor& Tensor::clamp_(std::optional<Scalar> min, std::optional<Scalar> max) const {
+  detail::check_defined(*this, "clamp_");
+  check_clamp_bounds(min, max);
+  if (dtype() == kBool) throw Error("clamp_: not supported for bool tensors");
+  for (const auto& b : {min, max}) {
+    if (b) detail::check_can_cast(detail::result_type(*this, *b), dtype(), "clamp_");
+  }
+  if (numel() == 0) return *this;
+  const detail::StridedView v = impl()->strided_view();
+  detail::backend_for(device()).clamp(v, v, bound(min, -std::numeric_limits<double>::infinity()),
+                                      bound(max, std::numeric_limits<double>::infinity()));
+  return *this;
+}
+
+Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max) const {
+  detail::check_defined(*this, "clamp");
+  check_clamp_bounds(min, max);
+  if (dtype() == kBool) throw Error("clamp: not supported for bool tensors");
+  ScalarType dtype = this->dtype();
+  for (const auto& b : {min, max}) {
+    if (b) dtype = promote_types(dtype, detail::result_type(*this, *b));
+  }
+  Tensor out = to(dtype, /*copy=*/true);
+  out.clamp_(min, max);
+  return out;
+}
+
+namespace {
+
+/// Draws numel values on the host (so every device sees the same numbers for a seed) and
+/// copies them into `self` in row-major order.
+template <class Draw>
+const Tensor& random_fill(const Tensor& self, const char* name, Generator* gen, Draw draw) {
+  detail::check_defined(self, name);
+  if (!is_floating(self.dtype())) {
+    throw Error(std::string(name) + ": expects a floating point tensor, got " + dtype_name(self.dtype()));
+  }
+  Generator& g = gen != nullptr ? *gen : default_generator();
+  Tensor host = detail::make_tensor(self.sizes(), kFloat64, Device::cpu());
+  auto* p = static_cast<double*>(host.mutable_data_ptr());
+  for (std::int64_t i = 0; i < host.numel(); ++i) p[i] = draw(g);
+  detail::copy_into(self, host);
+  return self;
+}
+
+}  // namespace
+
+const Tensor& Tensor::uniform_(double from, double to, Generator* gen) const {
+  if (!(from <= to)) {
+    throw Error("uniform_ expects to return a [from, to) range, but found from=" + std::to_string(from) +
+                " > to=" + std::to_string(to));
+  }
+  return random_fill(*this, "uniform_", gen, [from, to](Generator& g) { return from + (to - from) * g.next_uniform(); });
+}
+
+const Tensor& Tensor::normal_(double mean, double std, Generator* gen) const {
+  if (!(std >= 0.0)) throw Error("normal_ expects std >= 0.0, but found std " + std::to_string(std));
+  return random_fill(*this, "normal_", gen, [mean, std](Generator& g) { return mean + std * g.next_normal(); });
+}
+
+Tensor Tensor::add(const Tensor& other, Scalar alpha) const {
+  return binary_out_of_place(BinaryOp::Add, *this, other, alpha.to_double());
+}
+Tensor Tensor::add(Scalar other) const { return scalar_out_of_place(BinaryOp::Add, *this, other, false); }
+Tensor Tensor::sub(const Tensor& other, Scalar alpha) const {
+  return binary_out_of_place(BinaryOp::Sub, *this, other, alpha.to_double());
+}
+Tensor Tensor::sub(Scalar other) const { return scalar_out_of_place(BinaryOp::Sub, *this, other, false); }
+Tensor Tensor::mul(const Tensor& other) const { return binary_out_of_place(BinaryOp::Mul, *this, other, 1.0); }
+Tensor Tensor::mul(Scalar other) const { return scalar_out_of_place(BinaryOp::Mul, *this, other, false); }
+Tensor Tensor::div(const Tensor& other) const { return binary_out_of_place(BinaryOp::Div, *this, other, 1.0); }
+Tensor Tensor::div(Scalar other) const { return scalar_out_of_place(BinaryOp::Div, *this, other, false); }
+Tensor Tensor::eq(const Tensor& other) const { return binary_out_of_place(BinaryOp::Eq, *this, other, 1.0); }
+Tensor Tensor::eq(Scalar other) const { return scalar_out_of_place(BinaryOp::Eq, *this, other, false); }
+
+Tensor Tensor::neg() const { return unary(UnaryOp::Neg, "neg", *this); }
+Tensor Tensor::exp() const { return unary(UnaryOp::Exp, "exp", *this); }
+Tensor Tensor::log() const { return unary(UnaryOp::Log, "log", *this); }
+Tensor Tensor::sigmoid() const { return unary(UnaryOp::Sigmoid, "sigmoid", *this); }
+Tensor Tensor::relu() const { return unary(UnaryOp::Relu, "relu", *this); }
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return a.add(b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return a.sub(b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return a.mul(b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return a.div(b); }
+Tensor operator+(const Tensor& a, Scalar b) { return a.add(b); }
+Tensor operator-(const Tensor& a, Scalar b) { return a.sub(b); }
+Tensor operator*(const Tensor& a, Scalar b) { return a.mul(b); }
+Tensor operator/(const Tensor& a, Scalar b) { return a.div(b); }
+Tensor operator+(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Add, b, a, true); }
+Tensor operator-(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Sub, b, a, true); }
+Tensor operator*(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Mul, b, a, true); }
+Tensor operator/(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Div, b, a, true); }
+Tensor operator-(const Tensor& a) { return a.neg(); }
+
+}  // namespace aliasguard

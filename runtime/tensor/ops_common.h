@@ -1,0 +1,41 @@
+#pragma once
+// Internal: checks and helpers shared by the core ops (views.cpp, ops.cpp, ops_reduce.cpp).
+
+#include <string>
+
+#include "aliasguard/error.h"
+#include "aliasguard/tensor.h"
+#include "backend.h"
+#include "tensor_impl.h"
+
+namespace aliasguard::detail {
+
+/// New contiguous, zero-filled tensor.
+Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device);
+/// A new handle on `t`'s storage with the given geometry (requires_grad inherited).
+Tensor make_view(const Tensor& t, Shape sizes, Shape strides, std::int64_t offset);
+
+/// Wraps a possibly negative dim into [0, ndim); 0-dim tensors accept -1 and 0, as in PyTorch.
+std::int64_t wrap_dim(std::int64_t dim, std::int64_t ndim, const char* op);
+/// The broadcast of two shapes; throws naming both shapes.
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+/// `t` seen with `target` sizes: right-aligned, stride 0 on broadcast dims.
+StridedView broadcast_view(const TensorImpl& t, const Shape& target);
+/// Throws unless both tensors live on one device.
+void check_same_device(const Tensor& a, const Tensor& b, const char* op);
+void check_defined(const Tensor& t, const char* op);
+
+/// The dtype an op of `a` and `b` computes in (0-dim tensors yield to dimensioned ones of
+/// the same category, as in PyTorch).
+ScalarType result_type(const Tensor& a, const Tensor& b);
+/// The dtype of `t op s` (an integral tensor and a floating scalar give float32).
+ScalarType result_type(const Tensor& t, Scalar s);
+/// Throws when a result of `from` cannot be written into a tensor of `to` (float into int).
+void check_can_cast(ScalarType from, ScalarType to, const char* op);
+
+/// True when both handles cover exactly the same bytes with the same geometry.
+bool same_geometry(const TensorImpl& a, const TensorImpl& b);
+/// Copies `src` into `dst` (shapes broadcastable to dst, any devices and dtypes).
+void copy_into(const Tensor& dst, const Tensor& src);
+
+}  // namespace aliasguard::detail

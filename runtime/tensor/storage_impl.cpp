@@ -1,0 +1,23 @@
+#include "storage_impl.h"
+
+#include <atomic>
+
+#include "backend.h"
+
+namespace aliasguard::detail {
+
+namespace {
+std::atomic<std::uint64_t> next_storage_id{1};
+}  // namespace
+
+StorageImpl::StorageImpl(std::size_t nbytes, Device device)
+    : nbytes_(nbytes),
+      device_(device),
+      id_(next_storage_id.fetch_add(1, std::memory_order_relaxed)),
+      backend_(&backend_for(device)) {
+  data_ = backend_->allocate(nbytes, device.index());
+}
+
+StorageImpl::~StorageImpl() { backend_->deallocate(data_, nbytes_, device_.index()); }
+
+}  // namespace aliasguard::detail

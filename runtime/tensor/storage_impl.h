@@ -1,0 +1,39 @@
+#pragma once
+// Internal: the unit of alias identity. See Note [Handles and storage] in tensor.h.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "aliasguard/device.h"
+
+namespace aliasguard::detail {
+
+class Backend;
+
+/// A block of device or host memory. Two handles alias iff they point at the same StorageImpl.
+class StorageImpl {
+ public:
+  /// Allocates `nbytes` (zero-filled) on `device`.
+  StorageImpl(std::size_t nbytes, Device device);
+  ~StorageImpl();
+  StorageImpl(const StorageImpl&) = delete;
+  StorageImpl& operator=(const StorageImpl&) = delete;
+
+  void* data() const { return data_; }
+  std::size_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+  /// Never reused within a process, unlike addresses.
+  std::uint64_t id() const { return id_; }
+  Backend& backend() const { return *backend_; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t nbytes_;
+  Device device_;
+  std::uint64_t id_;
+  Backend* backend_;
+};
+
+}  // namespace aliasguard::detail

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, and show the seed question answered.
+#   scripts/demo.sh [--preset NAME]     (default preset: default = RelWithDebInfo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+preset=default
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --preset) preset="$2"; shift 2 ;;
+    --preset=*) preset="${1#*=}"; shift ;;
+    -h|--help) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "demo.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+echo "== configure and build (preset $preset, $jobs jobs)"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs" --target seed_state_dict
+exe="build/$preset/examples/seed_state_dict"
+
+for mode in shallow deep; do
+  echo
+  echo "================================================================================"
+  echo "== examples/seed_state_dict --$mode"
+  if [ "$mode" = shallow ]; then
+    echo "== (a = m.state_dict() kept as is: it shares storage with the model)"
+  else
+    echo "== (a = aliasguard::deep_copy(a): the snapshot has its own storage)"
+  fi
+  echo "================================================================================"
+  "$exe" "--$mode"
+done
