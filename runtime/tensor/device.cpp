@@ -1,5 +1,6 @@
 #include "aliasguard/device.h"
 
+#include <ostream>
 #include <string>
 
 #include "aliasguard/error.h"
@@ -11,6 +12,8 @@ std::string Device::str() const {
   if (is_cpu()) return "cpu";
   return "cuda:" + std::to_string(index_);
 }
+
+std::ostream& operator<<(std::ostream& os, Device device) { return os << device.str(); }
 
 namespace detail {
 

@@ -31,6 +31,26 @@ ScalarType compute_type(BinaryOp op, ScalarType promoted) {
   return promoted;
 }
 
+void check_alpha(ScalarType compute, Scalar alpha) {
+  if (!is_floating(compute) && !alpha.is_integral()) {
+    throw Error("for integral input tensors, argument alpha must not be a floating point number (alpha = " +
+                std::to_string(alpha.to_double()) + ")");
+  }
+}
+
+/// Scalars reach kernels as double; an int64 beyond 2^53 would lose digits, so such a
+/// scalar becomes a 0-dim int64 tensor and takes the tensor path.
+bool needs_exact_int(ScalarType t, Scalar s) {
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  return t == kInt64 && s.is_integral() && (s.to_int() > kExact || s.to_int() < -kExact);
+}
+
+Tensor scalar_tensor(Scalar s, Device device) {
+  Tensor t = detail::make_tensor({}, kInt64, Device::cpu());
+  *static_cast<std::int64_t*>(t.mutable_data_ptr()) = s.to_int();
+  return t.to(device);
+}
+
 void check_arithmetic(BinaryOp op, ScalarType t) {
   if (t == kBool && op != BinaryOp::Eq) {
     throw Error(std::string(op_name(op)) + ": not supported for bool tensors; convert with to(kInt64) first");
@@ -53,19 +73,20 @@ void run_binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b
               detail::broadcast_view(*cb.impl(), o.sizes()), alpha);
 }
 
-Tensor binary_out_of_place(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+Tensor binary_out_of_place(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
   detail::check_defined(a, op_name(op));
   detail::check_defined(b, op_name(op));
   detail::check_same_device(a, b, op_name(op));
   const Shape shape = detail::broadcast_shapes(a.sizes(), b.sizes(), op_name(op));
   const ScalarType compute = compute_type(op, detail::result_type(a, b));
   check_arithmetic(op, compute);
+  check_alpha(compute, alpha);
   Tensor out = detail::make_tensor(shape, op == BinaryOp::Eq ? kBool : compute, a.device());
-  run_binary(op, out, a, b, compute, alpha);
+  run_binary(op, out, a, b, compute, alpha.to_double());
   return out;
 }
 
-const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& other, double alpha) {
+const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
   detail::check_defined(self, op_name(op));
   detail::check_defined(other, op_name(op));
   detail::check_same_device(self, other, op_name(op));
@@ -78,7 +99,9 @@ const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& oth
   const ScalarType compute = compute_type(op, detail::result_type(self, other));
   detail::check_can_cast(compute, self.dtype(), name.c_str());
   check_arithmetic(op, self.dtype());
-  run_binary(op, self, self, other, self.dtype(), alpha);
+  check_alpha(compute, alpha);
+  detail::check_no_internal_overlap(self, name.c_str());
+  run_binary(op, self, self, other, self.dtype(), alpha.to_double());
   return self;
 }
 
@@ -87,6 +110,10 @@ Tensor scalar_out_of_place(BinaryOp op, const Tensor& a, Scalar s, bool scalar_f
   detail::check_defined(a, op_name(op));
   const ScalarType compute = compute_type(op, detail::result_type(a, s));
   check_arithmetic(op, compute);
+  if (needs_exact_int(compute, s)) {
+    const Tensor st = scalar_tensor(s, a.device());
+    return scalar_first ? binary_out_of_place(op, st, a, 1) : binary_out_of_place(op, a, st, 1);
+  }
   Tensor out = detail::make_tensor(a.sizes(), op == BinaryOp::Eq ? kBool : compute, a.device());
   if (a.numel() == 0) return out;
   const Tensor ca = as_type(a, compute);
@@ -100,6 +127,8 @@ const Tensor& scalar_in_place(BinaryOp op, const Tensor& self, Scalar s) {
   detail::check_defined(self, name.c_str());
   detail::check_can_cast(compute_type(op, detail::result_type(self, s)), self.dtype(), name.c_str());
   check_arithmetic(op, self.dtype());
+  detail::check_no_internal_overlap(self, name.c_str());
+  if (needs_exact_int(self.dtype(), s)) return binary_in_place(op, self, scalar_tensor(s, self.device()), 1);
   if (self.numel() == 0) return self;
   const detail::StridedView v = self.impl()->strided_view();
   detail::backend_for(self.device()).binary_scalar(op, v, v, s.to_double(), false);
@@ -129,20 +158,21 @@ void check_clamp_bounds(const std::optional<Scalar>& min, const std::optional<Sc
 }  // namespace
 
 const Tensor& Tensor::add_(const Tensor& other, Scalar alpha) const {
-  return binary_in_place(BinaryOp::Add, *this, other, alpha.to_double());
+  return binary_in_place(BinaryOp::Add, *this, other, alpha);
 }
 const Tensor& Tensor::add_(Scalar other) const { return scalar_in_place(BinaryOp::Add, *this, other); }
 const Tensor& Tensor::sub_(const Tensor& other, Scalar alpha) const {
-  return binary_in_place(BinaryOp::Sub, *this, other, alpha.to_double());
+  return binary_in_place(BinaryOp::Sub, *this, other, alpha);
 }
 const Tensor& Tensor::sub_(Scalar other) const { return scalar_in_place(BinaryOp::Sub, *this, other); }
-const Tensor& Tensor::mul_(const Tensor& other) const { return binary_in_place(BinaryOp::Mul, *this, other, 1.0); }
+const Tensor& Tensor::mul_(const Tensor& other) const { return binary_in_place(BinaryOp::Mul, *this, other, 1); }
 const Tensor& Tensor::mul_(Scalar other) const { return scalar_in_place(BinaryOp::Mul, *this, other); }
-const Tensor& Tensor::div_(const Tensor& other) const { return binary_in_place(BinaryOp::Div, *this, other, 1.0); }
+const Tensor& Tensor::div_(const Tensor& other) const { return binary_in_place(BinaryOp::Div, *this, other, 1); }
 const Tensor& Tensor::div_(Scalar other) const { return scalar_in_place(BinaryOp::Div, *this, other); }
 
 const Tensor& Tensor::fill_(Scalar value) const {
   detail::check_defined(*this, "fill_");
+  if (needs_exact_int(dtype(), value)) return copy_(scalar_tensor(value, device()));
   if (numel() != 0) detail::backend_for(device()).fill(impl()->strided_view(), value.to_double());
   return *this;
 }
@@ -161,6 +191,7 @@ const Tensor& Tensor::clamp_(std::optional<Scalar> min, std::optional<Scalar> ma
   for (const auto& b : {min, max}) {
     if (b) detail::check_can_cast(detail::result_type(*this, *b), dtype(), "clamp_");
   }
+  detail::check_no_internal_overlap(*this, "clamp_");
   if (numel() == 0) return *this;
   const detail::StridedView v = impl()->strided_view();
   detail::backend_for(device()).clamp(v, v, bound(min, -std::numeric_limits<double>::infinity()),
@@ -215,18 +246,18 @@ const Tensor& Tensor::normal_(double mean, double std, Generator* gen) const {
 }
 
 Tensor Tensor::add(const Tensor& other, Scalar alpha) const {
-  return binary_out_of_place(BinaryOp::Add, *this, other, alpha.to_double());
+  return binary_out_of_place(BinaryOp::Add, *this, other, alpha);
 }
 Tensor Tensor::add(Scalar other) const { return scalar_out_of_place(BinaryOp::Add, *this, other, false); }
 Tensor Tensor::sub(const Tensor& other, Scalar alpha) const {
-  return binary_out_of_place(BinaryOp::Sub, *this, other, alpha.to_double());
+  return binary_out_of_place(BinaryOp::Sub, *this, other, alpha);
 }
 Tensor Tensor::sub(Scalar other) const { return scalar_out_of_place(BinaryOp::Sub, *this, other, false); }
-Tensor Tensor::mul(const Tensor& other) const { return binary_out_of_place(BinaryOp::Mul, *this, other, 1.0); }
+Tensor Tensor::mul(const Tensor& other) const { return binary_out_of_place(BinaryOp::Mul, *this, other, 1); }
 Tensor Tensor::mul(Scalar other) const { return scalar_out_of_place(BinaryOp::Mul, *this, other, false); }
-Tensor Tensor::div(const Tensor& other) const { return binary_out_of_place(BinaryOp::Div, *this, other, 1.0); }
+Tensor Tensor::div(const Tensor& other) const { return binary_out_of_place(BinaryOp::Div, *this, other, 1); }
 Tensor Tensor::div(Scalar other) const { return scalar_out_of_place(BinaryOp::Div, *this, other, false); }
-Tensor Tensor::eq(const Tensor& other) const { return binary_out_of_place(BinaryOp::Eq, *this, other, 1.0); }
+Tensor Tensor::eq(const Tensor& other) const { return binary_out_of_place(BinaryOp::Eq, *this, other, 1); }
 Tensor Tensor::eq(Scalar other) const { return scalar_out_of_place(BinaryOp::Eq, *this, other, false); }
 
 Tensor Tensor::neg() const { return unary(UnaryOp::Neg, "neg", *this); }

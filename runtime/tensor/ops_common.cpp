@@ -1,7 +1,9 @@
 // Shape, dtype and device rules shared by every op, and the one copy routine every
 // copy-like op (copy_, clone, to, contiguous) goes through.
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "ops_common.h"
 
@@ -30,6 +32,41 @@ Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device) {
   }
   auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(numel) * element_size(dtype), device);
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, sizes, contiguous_strides(sizes), 0));
+}
+
+namespace {
+bool non_overlapping_and_dense(const TensorImpl& t) {
+  std::vector<std::size_t> order(t.sizes().size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return t.strides()[a] < t.strides()[b];
+  });
+  std::int64_t expected = 1;
+  for (std::size_t d : order) {
+    if (t.sizes()[d] == 1) continue;
+    if (t.strides()[d] != expected) return false;
+    expected *= t.sizes()[d];
+  }
+  return true;
+}
+}  // namespace
+
+Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device) {
+  const TensorImpl& src = *t.impl();
+  if (src.is_contiguous() || !non_overlapping_and_dense(src)) return make_tensor(src.sizes(), dtype, device);
+  auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(src.numel()) * element_size(dtype), device);
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, src.sizes(), src.strides(), 0));
+}
+
+void check_no_internal_overlap(const Tensor& t, const char* op) {
+  const TensorImpl& impl = *t.impl();
+  for (std::size_t d = 0; d < impl.sizes().size(); ++d) {
+    if (impl.strides()[d] == 0 && impl.sizes()[d] > 1) {
+      throw Error(std::string(op) + ": unsupported operation: more than one element of the written-to tensor (shape " +
+                  shape_str(impl.sizes()) + ", stride " + shape_str(impl.strides()) +
+                  ") refers to a single memory location; clone() the tensor before writing to it");
+    }
+  }
 }
 
 Tensor make_view(const Tensor& t, Shape sizes, Shape strides, std::int64_t offset) {
@@ -162,6 +199,7 @@ void copy_into(const Tensor& dst, const Tensor& src) {
                 shape_str(d.sizes()));
   }
   if (d.numel() == 0) return;
+  check_no_internal_overlap(dst, "copy_");
   if (same_geometry(d, s)) return;  // a full self-copy changes nothing
   if (d.device() == s.device()) {
     // A partial overlap would read bytes the copy already wrote; stage the source first.

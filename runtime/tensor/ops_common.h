@@ -12,6 +12,12 @@ namespace aliasguard::detail {
 
 /// New contiguous, zero-filled tensor.
 Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device);
+/// New zero-filled tensor with `t`'s sizes, and its strides when `t` is non-overlapping and
+/// dense (PyTorch's preserve_format, used by clone() and to()), row-major otherwise.
+Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device);
+/// Throws when several elements of `t` share one memory location (an expanded tensor):
+/// writing through it would be ill-defined, and PyTorch refuses it too.
+void check_no_internal_overlap(const Tensor& t, const char* op);
 /// A new handle on `t`'s storage with the given geometry (requires_grad inherited).
 Tensor make_view(const Tensor& t, Shape sizes, Shape strides, std::int64_t offset);
 

@@ -138,7 +138,13 @@ Tensor Tensor::matmul(const Tensor& other) const {
   }
   const Shape batch_a(a.sizes().begin(), a.sizes().end() - 2);
   const Shape batch_b(b.sizes().begin(), b.sizes().end() - 2);
-  const Shape batch = detail::broadcast_shapes(batch_a, batch_b, "matmul");
+  Shape batch;
+  try {
+    batch = detail::broadcast_shapes(batch_a, batch_b, "matmul");
+  } catch (const Error& e) {
+    throw Error("matmul: the batch dimensions of " + shape_str(sizes()) + " and " + shape_str(other.sizes()) +
+                " do not broadcast (" + e.what() + ")");
+  }
   Shape a_shape = batch, b_shape = batch, out_shape = batch;
   a_shape.insert(a_shape.end(), {m, k});
   b_shape.insert(b_shape.end(), {k, n});

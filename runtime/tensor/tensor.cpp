@@ -82,20 +82,23 @@ Tensor& Tensor::mutable_grad() const {
 
 Tensor Tensor::clone() const {
   check_defined(*this, "clone");
-  Tensor out = detail::make_tensor(sizes(), dtype(), device());
+  Tensor out = detail::make_tensor_like(*this, dtype(), device());
   detail::copy_into(out, *this);
   return out;
 }
 
 Tensor Tensor::contiguous() const {
   check_defined(*this, "contiguous");
-  return is_contiguous() ? *this : clone();
+  if (is_contiguous()) return *this;
+  Tensor out = detail::make_tensor(sizes(), dtype(), device());
+  detail::copy_into(out, *this);
+  return out;
 }
 
 Tensor Tensor::to(Device device, bool copy) const {
   check_defined(*this, "to");
   if (device == this->device() && !copy) return *this;
-  Tensor out = detail::make_tensor(sizes(), dtype(), device);
+  Tensor out = detail::make_tensor_like(*this, dtype(), device);
   detail::copy_into(out, *this);
   return out;
 }
@@ -103,7 +106,7 @@ Tensor Tensor::to(Device device, bool copy) const {
 Tensor Tensor::to(ScalarType dtype, bool copy) const {
   check_defined(*this, "to");
   if (dtype == this->dtype() && !copy) return *this;
-  Tensor out = detail::make_tensor(sizes(), dtype, device());
+  Tensor out = detail::make_tensor_like(*this, dtype, device());
   detail::copy_into(out, *this);
   return out;
 }
@@ -173,6 +176,7 @@ bool Tensor::allclose(const Tensor& other, double rtol, double atol) const {
   const std::vector<double> b = other.expand(shape).to_vector<double>();
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] == b[i]) continue;  // covers equal infinities
+    if (std::isinf(a[i]) || std::isinf(b[i])) return false;
     if (!(std::fabs(a[i] - b[i]) <= atol + rtol * std::fabs(b[i]))) return false;
   }
   return true;

@@ -98,7 +98,7 @@ Tensor Tensor::reshape(const Shape& shape) const {
   if (auto strides = view_strides(this->sizes(), this->strides(), sizes)) {
     return make_view(*this, std::move(sizes), std::move(*strides), storage_offset());
   }
-  return clone().view(sizes);
+  return contiguous().view(sizes);  // a row-major copy always has view strides
 }
 
 Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start, std::optional<std::int64_t> end,

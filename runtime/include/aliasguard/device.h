@@ -2,6 +2,7 @@
 /// \file Device: where a tensor's storage lives.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 namespace aliasguard {
@@ -32,6 +33,9 @@ class Device {
   DeviceType type_ = DeviceType::CPU;
   int index_ = 0;
 };
+
+/// Prints Device::str() ("cpu", "cuda:0").
+std::ostream& operator<<(std::ostream& os, Device device);
 
 namespace cuda {
 /// True when the runtime was built with CUDA and at least one GPU can be used.

@@ -1,0 +1,330 @@
+// nn::Module: registration, traversal, state_dict, load_state_dict, to(Device).
+
+#include "aliasguard/nn/module.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "aliasguard/error.h"
+#include "nn/storage_copy.h"
+#include "tensor_impl.h"
+
+namespace aliasguard::nn {
+namespace {
+
+std::string join_key(const std::string& prefix, const std::string& name) {
+  return prefix.empty() ? name : prefix + "." + name;
+}
+
+// Visits `m` and every descendant once, depth first, in registration order: the order and
+// de-duplication of PyTorch's named_modules() (a module registered twice appears once).
+template <class F>
+void for_each_module(const Module& m, const std::string& prefix,
+                     std::unordered_set<const Module*>& seen, const F& visit) {
+  if (!seen.insert(&m).second) return;
+  visit(m, prefix);
+  for (const auto& item : m.named_children()) {
+    for_each_module(*item.value(), join_key(prefix, item.key()), seen, visit);
+  }
+}
+
+// named_parameters()/named_buffers(): one entry per distinct handle, like PyTorch's memo, so
+// a weight tied into two layers is listed (and stepped by an optimizer) once.
+template <class Own>
+OrderedDict<std::string, Tensor> named_tensors(const Module& root, bool recurse,
+                                               const std::string& description, const Own& own) {
+  OrderedDict<std::string, Tensor> out(description);
+  std::unordered_set<const detail::TensorImpl*> seen_handles;
+  auto add_own = [&](const Module& m, const std::string& prefix) {
+    for (const auto& item : own(m)) {
+      if (seen_handles.insert(item.value().impl().get()).second) {
+        out.insert(join_key(prefix, item.key()), item.value());
+      }
+    }
+  };
+  if (!recurse) {
+    add_own(root, "");
+    return out;
+  }
+  std::unordered_set<const Module*> seen_modules;
+  for_each_module(root, "", seen_modules, add_own);
+  return out;
+}
+
+std::string torch_size(const Shape& shape) {
+  std::string s = "torch.Size([";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i != 0) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "])";
+}
+
+std::string quoted_list(const std::vector<std::string>& keys) {
+  std::string s;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i != 0) s += ", ";
+    s += "\"" + keys[i] + "\"";
+  }
+  return s;
+}
+
+// Names become state_dict path components, and parameters, buffers and submodules share
+// one namespace (they are attributes of one object in PyTorch).
+void check_new_name(const std::string& module, const char* kind, const std::string& name,
+                    const OrderedDict<std::string, Tensor>& parameters,
+                    const OrderedDict<std::string, Tensor>& buffers,
+                    const OrderedDict<std::string, std::shared_ptr<Module>>& children) {
+  if (name.empty()) {
+    throw Error(module + ": " + kind + " name must not be empty");
+  }
+  if (name.find('.') != std::string::npos) {
+    throw Error(module + ": " + kind + " name '" + name +
+                "' must not contain '.' (dots separate submodules in state_dict keys; "
+                "register a submodule instead)");
+  }
+  const char* taken_by = parameters.contains(name) ? "parameter"
+                         : buffers.contains(name)  ? "buffer"
+                         : children.contains(name) ? "submodule"
+                                                   : nullptr;
+  if (taken_by != nullptr) {
+    throw Error(module + ": cannot register " + kind + " '" + name + "': a " + taken_by +
+                " with that name is already registered");
+  }
+}
+
+bool same_window(const Tensor& a, const Tensor& b) {
+  return a.is_alias_of(b) && a.sizes() == b.sizes() && a.strides() == b.strides() &&
+         a.storage_offset() == b.storage_offset() && a.dtype() == b.dtype();
+}
+
+}  // namespace
+
+Module::Module(std::string name) : name_(std::move(name)) {}
+
+Tensor& Module::register_parameter(std::string name, Tensor tensor, bool requires_grad) {
+  check_new_name(name_, "parameter", name, parameters_, buffers_, children_);
+  if (!tensor.defined()) {
+    throw Error(name_ + ": cannot register parameter '" + name +
+                "': the tensor is undefined (leave an optional parameter unregistered instead)");
+  }
+  tensor.set_requires_grad(requires_grad);
+  return parameters_.insert(std::move(name), std::move(tensor));
+}
+
+Tensor& Module::register_buffer(std::string name, Tensor tensor) {
+  check_new_name(name_, "buffer", name, parameters_, buffers_, children_);
+  if (!tensor.defined()) {
+    throw Error(name_ + ": cannot register buffer '" + name + "': the tensor is undefined");
+  }
+  return buffers_.insert(std::move(name), std::move(tensor));
+}
+
+void Module::add_child(std::string name, std::shared_ptr<Module> child) {
+  check_new_name(name_, "submodule", name, parameters_, buffers_, children_);
+  if (child == nullptr) {
+    throw Error(name_ + ": cannot register submodule '" + name + "': the module pointer is null");
+  }
+  // A cycle would make state_dict() and every traversal recurse forever.
+  const std::vector<Module*> inside = child->named_modules().values();
+  if (std::find(inside.begin(), inside.end(), this) != inside.end()) {
+    throw Error(name_ + ": cannot register submodule '" + name +
+                "': it already contains this module, which would make a cycle");
+  }
+  children_.insert(std::move(name), std::move(child));
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  return named_parameters(recurse).values();
+}
+
+OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
+  return named_tensors(*this, recurse, "Parameter",
+                       [](const Module& m) -> const auto& { return m.parameters_; });
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  return named_buffers(recurse).values();
+}
+
+OrderedDict<std::string, Tensor> Module::named_buffers(bool recurse) const {
+  return named_tensors(*this, recurse, "Buffer",
+                       [](const Module& m) -> const auto& { return m.buffers_; });
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  return named_children().values();
+}
+
+OrderedDict<std::string, std::shared_ptr<Module>> Module::named_children() const {
+  // PyTorch lists a child registered under two names once, under the first.
+  OrderedDict<std::string, std::shared_ptr<Module>> out("Submodule");
+  std::unordered_set<const Module*> seen;
+  for (const auto& item : children_) {
+    if (seen.insert(item.value().get()).second) out.insert(item.key(), item.value());
+  }
+  return out;
+}
+
+OrderedDict<std::string, Module*> Module::named_modules() {
+  OrderedDict<std::string, Module*> out("Module");
+  std::unordered_set<const Module*> seen;
+  // Every module reached here is owned non-const (by `this` or a shared_ptr<Module>), so
+  // dropping the const the traversal added is sound.
+  for_each_module(*this, "", seen, [&](const Module& m, const std::string& prefix) {
+    out.insert(prefix, const_cast<Module*>(&m));
+  });
+  return out;
+}
+
+// Unlike named_parameters(), no de-duplication: PyTorch's state_dict() has one key per path,
+// so a layer registered twice, or a weight tied into two layers, appears under every path.
+void Module::collect_state(const std::string& prefix, StateDict& out) const {
+  for (const auto& item : parameters_) out.insert(prefix + item.key(), item.value());
+  for (const auto& item : buffers_) out.insert(prefix + item.key(), item.value());
+  for (const auto& item : children_) item.value()->collect_state(prefix + item.key() + ".", out);
+}
+
+StateDict Module::state_dict() const {
+  StateDict handles;
+  collect_state("", handles);
+  StateDict out;
+  for (const auto& item : handles) out.insert(item.key(), item.value().detach());
+  return out;
+}
+
+// Note [Atomic load_state_dict]
+// PyTorch 1.13 copies every matching key and raises afterwards, leaving a half-loaded model.
+// We check every key, shape and dtype first and copy only when nothing is wrong, so a
+// failing load leaves the module byte-for-byte unchanged. The message keeps PyTorch's text
+// so that logs compare line by line.
+LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
+  StateDict targets;  // the live handles, not detached ones: the load writes the module
+  collect_state("", targets);
+
+  std::vector<std::string> missing, mismatched, mismatch_lines;
+  for (const auto& [key, target] : targets) {
+    const Tensor* src = dict.find(key);
+    if (src == nullptr) {
+      missing.push_back(key);
+    } else if (!src->defined()) {
+      mismatched.push_back(key);
+      mismatch_lines.push_back("undefined tensor for " + key +
+                               ": the checkpoint entry holds no tensor.");
+    } else if (src->sizes() != target.sizes()) {
+      mismatched.push_back(key);
+      mismatch_lines.push_back("size mismatch for " + key + ": copying a param with shape " +
+                               torch_size(src->sizes()) +
+                               " from checkpoint, the shape in current model is " +
+                               torch_size(target.sizes()) + ".");
+    } else if (src->dtype() != target.dtype()) {
+      mismatched.push_back(key);
+      mismatch_lines.push_back(
+          std::string("dtype mismatch for ") + key + ": copying a param with dtype torch." +
+          dtype_name(src->dtype()) + " from checkpoint, the dtype in current model is torch." +
+          dtype_name(target.dtype()) +
+          ". aliasguard does not convert on load (PyTorch does, silently); convert the entry "
+          "with .to(dtype) first.");
+    }
+  }
+
+  // Unexpected keys in PyTorch's order: each module, root first, claims the keys under its
+  // prefix that no submodule of it claims. Unlike PyTorch we also report keys that name a
+  // submodule itself ("fc") or reach below a parameter ("fc.weight.x"); PyTorch ignores
+  // those silently, which hides typos.
+  std::vector<std::string> unexpected;
+  auto claim = [&](const auto& self, const Module& m, const std::string& prefix) -> void {
+    for (const auto& item : dict) {
+      const std::string& key = item.key();
+      if (targets.contains(key) || key.compare(0, prefix.size(), prefix) != 0) continue;
+      const std::string rest = key.substr(prefix.size());
+      const std::size_t dot = rest.find('.');
+      if (dot != std::string::npos && m.children_.contains(rest.substr(0, dot))) continue;
+      unexpected.push_back(key);
+    }
+    for (const auto& item : m.children_) self(self, *item.value(), prefix + item.key() + ".");
+  };
+  claim(claim, *this, "");
+
+  const bool key_errors = strict && (!missing.empty() || !unexpected.empty());
+  if (key_errors || !mismatched.empty()) {
+    std::vector<std::string> lines;
+    if (strict && !missing.empty()) {
+      lines.push_back("Missing key(s) in state_dict: " + quoted_list(missing) + ". ");
+    }
+    if (strict && !unexpected.empty()) {
+      lines.push_back("Unexpected key(s) in state_dict: " + quoted_list(unexpected) + ". ");
+    }
+    lines.insert(lines.end(), mismatch_lines.begin(), mismatch_lines.end());
+    std::string message = "Error(s) in loading state_dict for " + name_ + ":";
+    for (const std::string& line : lines) message += "\n\t" + line;
+    throw StateDictError(message, std::move(missing), std::move(unexpected),
+                         std::move(mismatched));
+  }
+
+  // A source that aliases module storage is cloned before anything is written: copying in
+  // key order would otherwise let one copy overwrite bytes a later entry still has to read
+  // (a dict with two parameters swapped). The module's own state_dict is the common case
+  // of aliasing and is a no-op, entry by entry.
+  std::unordered_set<std::uint64_t> module_storages;
+  for (const auto& item : targets) module_storages.insert(item.value().storage_id());
+  std::vector<std::pair<Tensor, Tensor>> copies;
+  for (const auto& [key, target] : targets) {
+    const Tensor* src = dict.find(key);
+    if (src == nullptr || same_window(*src, target)) continue;
+    copies.emplace_back(target, module_storages.count(src->storage_id()) != 0 ? src->clone() : *src);
+  }
+  for (const auto& [target, src] : copies) target.copy_(src);
+  return LoadResult{std::move(missing), std::move(unexpected)};
+}
+
+void Module::to(Device device) {
+  std::vector<Tensor> moving;
+  for (const Tensor& t : parameters()) moving.push_back(t);
+  for (const Tensor& t : buffers()) moving.push_back(t);
+  const std::size_t owned = moving.size();
+  for (std::size_t i = 0; i < owned; ++i) {
+    if (moving[i].grad().defined()) moving.push_back(moving[i].grad());
+  }
+
+  // Copy everything before repointing any handle, so a failure (no GPU, out of memory)
+  // leaves the module where it was. One copy per old storage keeps tied tensors tied.
+  detail::StorageMemo memo(device);
+  std::vector<std::pair<detail::TensorImpl*, std::shared_ptr<detail::StorageImpl>>> moves;
+  for (const Tensor& t : moving) {
+    if (t.device() != device) moves.emplace_back(t.impl().get(), memo.copy_of(t));
+  }
+  for (auto& [impl, storage] : moves) {
+    impl->set_storage(std::move(storage), impl->strides(), impl->offset());
+  }
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (const auto& item : children_) item.value()->train(on);
+}
+
+// PyTorch 1.13's Module.zero_grad defaults to set_to_none=False; the header follows PyTorch
+// 2.x and LibTorch (true). Zeroing keeps the gradient's storage, as PyTorch's zero_() does.
+void Module::zero_grad(bool set_to_none) {
+  for (const Tensor& p : parameters()) {
+    if (!p.grad().defined()) continue;
+    if (set_to_none) {
+      p.mutable_grad() = Tensor();
+    } else {
+      p.grad().zero_();
+    }
+  }
+}
+
+Tensor Module::forward(const Tensor& /*input*/) {
+  throw Error("Module [" + name_ +
+              "] is missing the required \"forward\" function; override forward() in the "
+              "layer, or call the submodules yourself");
+}
+
+}  // namespace aliasguard::nn

@@ -1,0 +1,77 @@
+// operator<< and to_string for Tensor and StateDict. See Note [Printing like PyTorch].
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "aliasguard/state_dict.h"
+#include "aliasguard/tensor.h"
+#include "tensor_repr.h"
+
+namespace aliasguard {
+namespace {
+
+// Reads through the public API (not the impl) so that, in the checked runtime, printing a
+// stale snapshot is the read that reports it.
+detail::HostTensor to_host(const Tensor& t) {
+  detail::HostTensor h;
+  h.dtype = t.dtype();
+  h.sizes = t.sizes();
+  h.requires_grad = t.requires_grad();
+  if (!t.device().is_cpu()) h.device = t.device().str();
+
+  const std::int64_t n = t.numel();
+  if (n == 0) return h;
+  const Tensor host = t.to(Device::cpu()).contiguous();
+  const auto count = static_cast<std::size_t>(n);
+  switch (h.dtype) {
+    case ScalarType::Float32: {
+      const float* p = host.const_data_ptr<float>();
+      h.floats.assign(p, p + count);
+      break;
+    }
+    case ScalarType::Float64: {
+      const double* p = host.const_data_ptr<double>();
+      h.floats.assign(p, p + count);
+      break;
+    }
+    case ScalarType::Int64: {
+      const std::int64_t* p = host.const_data_ptr<std::int64_t>();
+      h.ints.assign(p, p + count);
+      break;
+    }
+    case ScalarType::Bool: {
+      const bool* p = host.const_data_ptr<bool>();
+      h.ints.assign(p, p + count);
+      break;
+    }
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string to_string(const Tensor& t) {
+  // What LibTorch prints for a default-constructed tensor; PyTorch has no such value.
+  if (!t.defined()) return "[ Tensor (undefined) ]";
+  return detail::tensor_repr(to_host(t));
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << to_string(t); }
+
+std::string to_string(const StateDict& dict) {
+  // Python's collections.OrderedDict repr (3.11 and earlier: a list of pairs).
+  if (dict.empty()) return "OrderedDict()";
+  std::string out = "OrderedDict([";
+  bool first = true;
+  for (const auto& item : dict) {
+    if (!first) out += ", ";
+    first = false;
+    out += "(" + detail::python_str_repr(item.key()) + ", " + to_string(item.value()) + ")";
+  }
+  return out + "])";
+}
+
+std::ostream& operator<<(std::ostream& os, const StateDict& dict) { return os << to_string(dict); }
+
+}  // namespace aliasguard
