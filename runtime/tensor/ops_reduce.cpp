@@ -145,10 +145,15 @@ Tensor Tensor::matmul(const Tensor& other) const {
     throw Error("matmul: the batch dimensions of " + shape_str(sizes()) + " and " + shape_str(other.sizes()) +
                 " do not broadcast (" + e.what() + ")");
   }
-  Shape a_shape = batch, b_shape = batch, out_shape = batch;
-  a_shape.insert(a_shape.end(), {m, k});
-  b_shape.insert(b_shape.end(), {k, n});
-  out_shape.insert(out_shape.end(), {m, n});
+  auto with_matrix = [&batch](std::int64_t rows, std::int64_t cols) {
+    Shape s = batch;
+    s.push_back(rows);
+    s.push_back(cols);
+    return s;
+  };
+  const Shape a_shape = with_matrix(m, k);
+  const Shape b_shape = with_matrix(k, n);
+  const Shape out_shape = with_matrix(m, n);
   const Tensor ae = a.expand(a_shape);
   const Tensor be = b.expand(b_shape);
   Tensor out = detail::make_tensor(out_shape, dtype(), device());
@@ -159,7 +164,7 @@ Tensor Tensor::matmul(const Tensor& other) const {
     detail::Backend& backend = detail::backend_for(device());
     const auto elem = static_cast<std::int64_t>(element_size(dtype()));
     const std::size_t nb = batch.size();
-    Shape index(nb, 0);
+    std::int64_t index[detail::kMaxDims] = {};  // out has at most kMaxDims dims, so nb < kMaxDims
     for (std::int64_t i = 0; i < batches; ++i) {
       std::int64_t off_a = 0, off_b = 0, off_o = 0;
       for (std::size_t d = 0; d < nb; ++d) {

@@ -159,7 +159,7 @@ class Tensor {
   Tensor eq(const Tensor& other) const;
   Tensor eq(Scalar other) const;
 
-  /// New storage, contiguous, same values.
+  /// New storage, same values; keeps the strides of a dense input (PyTorch's preserve_format).
   Tensor clone() const;
   /// This handle when already contiguous, else a contiguous copy.
   Tensor contiguous() const;
