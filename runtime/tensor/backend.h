@@ -49,6 +49,37 @@ enum class BinaryOp : std::uint8_t { Add, Sub, Mul, Div, Eq };
 /// Reduce the *last* dim of `in` into `out` (in.ndim == out.ndim + 1). ArgMax writes Int64;
 /// Max and ArgMax take the first maximum; NaN wins, as in PyTorch.
 enum class ReduceOp : std::uint8_t { Sum, Mean, Max, ArgMax };
+/// Names for messages ("add", "sigmoid", "argmax").
+constexpr const char* op_name(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return "neg";
+    case UnaryOp::Exp: return "exp";
+    case UnaryOp::Log: return "log";
+    case UnaryOp::Sigmoid: return "sigmoid";
+    case UnaryOp::Relu: return "relu";
+  }
+  return "unary op";
+}
+constexpr const char* op_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "add";
+    case BinaryOp::Sub: return "sub";
+    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Div: return "div";
+    case BinaryOp::Eq: return "eq";
+  }
+  return "binary op";
+}
+constexpr const char* op_name(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::Sum: return "sum";
+    case ReduceOp::Mean: return "mean";
+    case ReduceOp::Max: return "max";
+    case ReduceOp::ArgMax: return "argmax";
+  }
+  return "reduction";
+}
+
 enum class CopyKind : std::uint8_t { HostToDevice, DeviceToHost, DeviceToDevice };
 
 /// Memory and kernels of one device type. See Note [Kernel contract].

@@ -14,17 +14,6 @@ using detail::UnaryOp;
 
 namespace {
 
-const char* op_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Eq: return "eq";
-  }
-  return "?";
-}
-
 /// The dtype the kernel computes in: true division of integers happens in float32.
 ScalarType compute_type(BinaryOp op, ScalarType promoted) {
   if (op == BinaryOp::Div && !is_floating(promoted)) return kFloat32;

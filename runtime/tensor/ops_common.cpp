@@ -36,13 +36,14 @@ Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device) {
 
 namespace {
 bool non_overlapping_and_dense(const TensorImpl& t) {
-  std::vector<std::size_t> order(t.sizes().size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return t.strides()[a] < t.strides()[b];
-  });
+  // Dims by increasing stride; make_tensor and make_view keep ndim <= kMaxDims.
+  std::size_t order[kMaxDims];
+  const std::size_t n = std::min(t.sizes().size(), static_cast<std::size_t>(kMaxDims));
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::stable_sort(order, order + n, [&](std::size_t a, std::size_t b) { return t.strides()[a] < t.strides()[b]; });
   std::int64_t expected = 1;
-  for (std::size_t d : order) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t d = order[i];
     if (t.sizes()[d] == 1) continue;
     if (t.strides()[d] != expected) return false;
     expected *= t.sizes()[d];

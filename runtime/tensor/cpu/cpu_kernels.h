@@ -34,9 +34,6 @@ void clamp(const StridedView& out, const StridedView& in, double lo, double hi);
 void reduce(ReduceOp op, const StridedView& out, const StridedView& in);
 void matmul(const StridedView& out, const StridedView& a, const StridedView& b);
 
-const char* op_name(UnaryOp op);
-const char* op_name(BinaryOp op);
-const char* op_name(ReduceOp op);
 
 /// Calls f(std::type_identity<T>{}) with the C++ type of `t`.
 template <class F>

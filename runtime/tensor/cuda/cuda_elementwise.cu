@@ -174,28 +174,6 @@ struct ClampFn {
   }
 };
 
-const char* unary_name(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg: return "neg";
-    case UnaryOp::Exp: return "exp";
-    case UnaryOp::Log: return "log";
-    case UnaryOp::Sigmoid: return "sigmoid";
-    case UnaryOp::Relu: return "relu";
-  }
-  return "unary op";
-}
-
-const char* binary_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Eq: return "eq";
-  }
-  return "binary op";
-}
-
 // The core promotes before calling a backend (Note [Kernel contract]); reinterpreting bytes
 // of another dtype would give silent garbage, so a mismatch is reported instead.
 void require_dtype(const char* op, const StridedView& view, ScalarType expected, const char* role) {
@@ -233,7 +211,7 @@ std::int64_t int_upper_bound(double hi) {
 
 void check_arith(BinaryOp op, ScalarType dtype) {
   if (dtype == ScalarType::Bool) {
-    throw Error(std::string("CUDA ") + binary_name(op) +
+    throw Error(std::string("CUDA ") + op_name(op) +
                 ": arithmetic on bool tensors is not supported; convert with .to(kInt64) or .to(kFloat32) first");
   }
   if (op == BinaryOp::Div && dtype == ScalarType::Int64) {
@@ -274,10 +252,10 @@ void launch_copy(const StridedView& out, const StridedView& in, cudaStream_t str
 }
 
 void launch_unary(UnaryOp op, const StridedView& out, const StridedView& in, cudaStream_t stream) {
-  require_dtype(unary_name(op), out, in.dtype, "the output");
+  require_dtype(op_name(op), out, in.dtype, "the output");
   const bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid;
   if (in.dtype == ScalarType::Bool || (transcendental && !is_floating(in.dtype))) {
-    throw Error(std::string("CUDA ") + unary_name(op) + ": not supported for " + dtype_name(in.dtype) +
+    throw Error(std::string("CUDA ") + op_name(op) + ": not supported for " + dtype_name(in.dtype) +
                 " tensors; convert with .to(kFloat32) first");
   }
   const StridedView* views[2] = {&out, &in};
@@ -286,20 +264,20 @@ void launch_unary(UnaryOp op, const StridedView& out, const StridedView& in, cud
     if constexpr (std::is_floating_point_v<T>) {
       if (transcendental) {
         launch_elementwise(views, TranscendentalFn<T>{op, static_cast<T*>(out.data), static_cast<const T*>(in.data)},
-                           stream, unary_name(op));
+                           stream, op_name(op));
         return;
       }
     }
     if constexpr (!std::is_same_v<T, bool>) {
       launch_elementwise(views, SignFn<T>{op, static_cast<T*>(out.data), static_cast<const T*>(in.data)}, stream,
-                         unary_name(op));
+                         op_name(op));
     }
   });
 }
 
 void launch_binary(BinaryOp op, const StridedView& out, const StridedView& a, const StridedView& b,
                    double alpha, cudaStream_t stream) {
-  const char* name = binary_name(op);
+  const char* name = op_name(op);
   require_dtype(name, b, a.dtype, "the second operand");
   require_dtype(name, out, op == BinaryOp::Eq ? ScalarType::Bool : a.dtype, "the output");
   const StridedView* views[3] = {&out, &a, &b};
@@ -325,7 +303,7 @@ void launch_binary(BinaryOp op, const StridedView& out, const StridedView& a, co
 
 void launch_binary_scalar(BinaryOp op, const StridedView& out, const StridedView& a, double scalar,
                           bool scalar_first, cudaStream_t stream) {
-  const char* name = binary_name(op);
+  const char* name = op_name(op);
   require_dtype(name, out, op == BinaryOp::Eq ? ScalarType::Bool : a.dtype, "the output");
   const StridedView* views[2] = {&out, &a};
   if (op == BinaryOp::Eq) {

@@ -170,16 +170,6 @@ void launch_rows(const RowLayout& layout, const StridedView& out, const StridedV
   check_launch(name);
 }
 
-const char* reduce_name(ReduceOp op) {
-  switch (op) {
-    case ReduceOp::Sum: return "sum";
-    case ReduceOp::Mean: return "mean";
-    case ReduceOp::Max: return "max";
-    case ReduceOp::ArgMax: return "argmax";
-  }
-  return "reduce";
-}
-
 // Inconsistent geometry from the core would read out of bounds on the device, where it is
 // far harder to diagnose than here.
 RowLayout make_layout(const char* name, const StridedView& out, const StridedView& in) {
@@ -207,7 +197,7 @@ RowLayout make_layout(const char* name, const StridedView& out, const StridedVie
 }  // namespace
 
 void launch_reduce(ReduceOp op, const StridedView& out, const StridedView& in, cudaStream_t stream) {
-  const char* name = reduce_name(op);
+  const char* name = op_name(op);
   const RowLayout layout = make_layout(name, out, in);
   if (op == ReduceOp::ArgMax && out.dtype != ScalarType::Int64) {
     throw Error(std::string("CUDA argmax: the output must be int64, not ") + dtype_name(out.dtype) +

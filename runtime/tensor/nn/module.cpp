@@ -55,14 +55,7 @@ OrderedDict<std::string, Tensor> named_tensors(const Module& root, bool recurse,
   return out;
 }
 
-std::string torch_size(const Shape& shape) {
-  std::string s = "torch.Size([";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i != 0) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  return s + "])";
-}
+std::string torch_size(const Shape& shape) { return "torch.Size(" + shape_str(shape) + ")"; }
 
 std::string quoted_list(const std::vector<std::string>& keys) {
   std::string s;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The GPU run in one command. Two steps, because the GPU machine is lent briefly and has no
+# build tools of ours:
+#
+#   bench/gpu/run.sh pack              here: build with CUDA (Release) and put stripped test
+#                                      binaries in build/gpu-carry (small enough to carry)
+#   bench/gpu/run.sh run OUT [CARRY]   on the GPU machine: run the CUDA test suite from CARRY
+#                                      (default build/gpu-carry), write logs, JUnit XML and a
+#                                      summary to OUT; exit non-zero if a test failed or if no
+#                                      GPU was usable (so a skipped run is never read as a pass)
+#
+# See bench/README.md ("GPU runs") for how to carry the folder to a lent device.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+cmd="${1:-}"
+case "$cmd" in
+  pack)
+    build=build/gpu
+    carry=build/gpu-carry
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=ON >/dev/null
+    cmake --build "$build" -j "$(nproc)" --target aliasguard_runtime_tests seed_state_dict
+    rm -rf "$carry" && mkdir -p "$carry"
+    for exe in tests/runtime/aliasguard_runtime_tests examples/seed_state_dict; do
+      strip -o "$carry/$(basename "$exe")" "$build/$exe"
+    done
+    git rev-parse HEAD > "$carry/COMMIT" 2>/dev/null || echo unknown > "$carry/COMMIT"
+    du -sh "$carry"
+    echo "carry '$carry' to the GPU machine and run: bench/gpu/run.sh run \"\$OUT\" $carry"
+    ;;
+  run)
+    out="${2:?usage: bench/gpu/run.sh run OUT [CARRY]}"
+    carry="${3:-build/gpu-carry}"
+    [ -x "$carry/aliasguard_runtime_tests" ] || { echo "run.sh: $carry/aliasguard_runtime_tests not found; run 'bench/gpu/run.sh pack' first" >&2; exit 2; }
+    mkdir -p "$out"
+    {
+      echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+      echo "commit: $(cat "$carry/COMMIT" 2>/dev/null || echo unknown)"
+      echo "host: $(hostname) ($(nproc) cores)"
+      nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /' || echo "gpu: nvidia-smi not available"
+    } | tee "$out/machine.txt"
+    status=0
+    # The whole suite: host and CUDA instantiations of every test (CUDA ones skip without a GPU).
+    timeout 420 "$carry/aliasguard_runtime_tests" --gtest_output="xml:$out/runtime_tests.xml" \
+      > "$out/runtime_tests.log" 2>&1 || status=$?
+    passed=$(grep -c '^\[       OK \]' "$out/runtime_tests.log" || true)
+    failed=$(grep -c '^\[  FAILED  \].*(' "$out/runtime_tests.log" || true)
+    skipped=$(grep -c '^\[  SKIPPED \]' "$out/runtime_tests.log" || true)
+    # Device-parameterised suites name their CUDA instantiation /cuda or /CUDA0.
+    cuda_ran=$(grep -cE '^\[       OK \] .*/(cuda|CUDA0) \(' "$out/runtime_tests.log" || true)
+    {
+      echo "runtime tests: $passed passed, $failed failed, $skipped skipped (exit $status)"
+      echo "CUDA test cases that ran and passed: $cuda_ran"
+    } | tee "$out/summary.txt"
+    if [ "$cuda_ran" -eq 0 ]; then
+      echo "run.sh: no CUDA test ran: no usable GPU here (see $out/runtime_tests.log)" | tee -a "$out/summary.txt" >&2
+      [ "$status" -ne 0 ] || status=3
+    fi
+    # The seed example on the host, as a smoke test of the carried build.
+    "$carry/seed_state_dict" --shallow > "$out/seed_shallow.txt" 2>&1 || status=$?
+    exit "$status"
+    ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    [ -z "$cmd" ] || [ "$cmd" = -h ] || [ "$cmd" = --help ] || exit 2
+    ;;
+esac
