@@ -6,6 +6,7 @@
 
 #include "aliasguard/generator.h"
 #include "ops_common.h"
+#include "tracking.h"
 
 namespace aliasguard {
 
@@ -62,20 +63,22 @@ void run_binary(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b
               detail::broadcast_view(*cb.impl(), o.sizes()), alpha);
 }
 
-Tensor binary_out_of_place(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha) {
+Tensor binary_out_of_place(BinaryOp op, const Tensor& a, const Tensor& b, Scalar alpha, Origin origin) {
   detail::check_defined(a, op_name(op));
   detail::check_defined(b, op_name(op));
   detail::check_same_device(a, b, op_name(op));
+  detail::note_read(*a.impl(), origin);
+  detail::note_read(*b.impl(), origin);
   const Shape shape = detail::broadcast_shapes(a.sizes(), b.sizes(), op_name(op));
   const ScalarType compute = compute_type(op, detail::result_type(a, b));
   check_arithmetic(op, compute);
   check_alpha(compute, alpha);
-  Tensor out = detail::make_tensor(shape, op == BinaryOp::Eq ? kBool : compute, a.device());
+  Tensor out = detail::make_tensor(shape, op == BinaryOp::Eq ? kBool : compute, a.device(), origin);
   run_binary(op, out, a, b, compute, alpha.to_double());
   return out;
 }
 
-const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha) {
+const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& other, Scalar alpha, Origin origin) {
   detail::check_defined(self, op_name(op));
   detail::check_defined(other, op_name(op));
   detail::check_same_device(self, other, op_name(op));
@@ -90,20 +93,24 @@ const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& oth
   check_arithmetic(op, self.dtype());
   check_alpha(compute, alpha);
   detail::check_no_internal_overlap(self, name.c_str());
+  detail::note_read(*other.impl(), origin);
+  detail::note_read(*self.impl(), origin);
   run_binary(op, self, self, other, self.dtype(), alpha.to_double());
+  detail::note_write(*self.impl(), origin);
   return self;
 }
 
 /// Scalars go straight to the kernel rather than becoming 0-dim tensors.
-Tensor scalar_out_of_place(BinaryOp op, const Tensor& a, Scalar s, bool scalar_first) {
+Tensor scalar_out_of_place(BinaryOp op, const Tensor& a, Scalar s, bool scalar_first, Origin origin) {
   detail::check_defined(a, op_name(op));
+  detail::note_read(*a.impl(), origin);
   const ScalarType compute = compute_type(op, detail::result_type(a, s));
   check_arithmetic(op, compute);
   if (needs_exact_int(compute, s)) {
     const Tensor st = scalar_tensor(s, a.device());
-    return scalar_first ? binary_out_of_place(op, st, a, 1) : binary_out_of_place(op, a, st, 1);
+    return scalar_first ? binary_out_of_place(op, st, a, 1, origin) : binary_out_of_place(op, a, st, 1, origin);
   }
-  Tensor out = detail::make_tensor(a.sizes(), op == BinaryOp::Eq ? kBool : compute, a.device());
+  Tensor out = detail::make_tensor(a.sizes(), op == BinaryOp::Eq ? kBool : compute, a.device(), origin);
   if (a.numel() == 0) return out;
   const Tensor ca = as_type(a, compute);
   detail::backend_for(a.device())
@@ -111,27 +118,31 @@ Tensor scalar_out_of_place(BinaryOp op, const Tensor& a, Scalar s, bool scalar_f
   return out;
 }
 
-const Tensor& scalar_in_place(BinaryOp op, const Tensor& self, Scalar s) {
+const Tensor& scalar_in_place(BinaryOp op, const Tensor& self, Scalar s, Origin origin) {
   const std::string name = std::string(op_name(op)) + "_";
   detail::check_defined(self, name.c_str());
   detail::check_can_cast(compute_type(op, detail::result_type(self, s)), self.dtype(), name.c_str());
   check_arithmetic(op, self.dtype());
   detail::check_no_internal_overlap(self, name.c_str());
-  if (needs_exact_int(self.dtype(), s)) return binary_in_place(op, self, scalar_tensor(s, self.device()), 1);
-  if (self.numel() == 0) return self;
-  const detail::StridedView v = self.impl()->strided_view();
-  detail::backend_for(self.device()).binary_scalar(op, v, v, s.to_double(), false);
+  if (needs_exact_int(self.dtype(), s)) return binary_in_place(op, self, scalar_tensor(s, self.device()), 1, origin);
+  detail::note_read(*self.impl(), origin);
+  if (self.numel() != 0) {
+    const detail::StridedView v = self.impl()->strided_view();
+    detail::backend_for(self.device()).binary_scalar(op, v, v, s.to_double(), false);
+  }
+  detail::note_write(*self.impl(), origin);
   return self;
 }
 
-Tensor unary(UnaryOp op, const char* name, const Tensor& a) {
+Tensor unary(UnaryOp op, const char* name, const Tensor& a, Origin origin) {
   detail::check_defined(a, name);
+  detail::note_read(*a.impl(), origin);
   ScalarType dtype = a.dtype();
   const bool math = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sigmoid;
   if (math && !is_floating(dtype)) dtype = kFloat32;  // PyTorch computes these in the default float type
   if (dtype == kBool) throw Error(std::string(name) + ": not supported for bool tensors");
   const Tensor in = as_type(a, dtype);
-  Tensor out = detail::make_tensor(a.sizes(), dtype, a.device());
+  Tensor out = detail::make_tensor(a.sizes(), dtype, a.device(), origin);
   if (a.numel() != 0) {
     detail::backend_for(a.device()).unary(op, out.impl()->strided_view(), in.impl()->strided_view());
   }
@@ -146,34 +157,45 @@ void check_clamp_bounds(const std::optional<Scalar>& min, const std::optional<Sc
 
 }  // namespace
 
-const Tensor& Tensor::add_(const Tensor& other, Scalar alpha) const {
-  return binary_in_place(BinaryOp::Add, *this, other, alpha);
+const Tensor& Tensor::add_(const Tensor& other, Scalar alpha, Origin origin) const {
+  return binary_in_place(BinaryOp::Add, *this, other, alpha, origin);
 }
-const Tensor& Tensor::add_(Scalar other) const { return scalar_in_place(BinaryOp::Add, *this, other); }
-const Tensor& Tensor::sub_(const Tensor& other, Scalar alpha) const {
-  return binary_in_place(BinaryOp::Sub, *this, other, alpha);
+const Tensor& Tensor::add_(Scalar other, Origin origin) const { return scalar_in_place(BinaryOp::Add, *this, other, origin); }
+const Tensor& Tensor::sub_(const Tensor& other, Scalar alpha, Origin origin) const {
+  return binary_in_place(BinaryOp::Sub, *this, other, alpha, origin);
 }
-const Tensor& Tensor::sub_(Scalar other) const { return scalar_in_place(BinaryOp::Sub, *this, other); }
-const Tensor& Tensor::mul_(const Tensor& other) const { return binary_in_place(BinaryOp::Mul, *this, other, 1); }
-const Tensor& Tensor::mul_(Scalar other) const { return scalar_in_place(BinaryOp::Mul, *this, other); }
-const Tensor& Tensor::div_(const Tensor& other) const { return binary_in_place(BinaryOp::Div, *this, other, 1); }
-const Tensor& Tensor::div_(Scalar other) const { return scalar_in_place(BinaryOp::Div, *this, other); }
+const Tensor& Tensor::sub_(Scalar other, Origin origin) const { return scalar_in_place(BinaryOp::Sub, *this, other, origin); }
+const Tensor& Tensor::mul_(const Tensor& other, Origin origin) const {
+  return binary_in_place(BinaryOp::Mul, *this, other, 1, origin);
+}
+const Tensor& Tensor::mul_(Scalar other, Origin origin) const { return scalar_in_place(BinaryOp::Mul, *this, other, origin); }
+const Tensor& Tensor::div_(const Tensor& other, Origin origin) const {
+  return binary_in_place(BinaryOp::Div, *this, other, 1, origin);
+}
+const Tensor& Tensor::div_(Scalar other, Origin origin) const { return scalar_in_place(BinaryOp::Div, *this, other, origin); }
 
-const Tensor& Tensor::fill_(Scalar value) const {
+const Tensor& Tensor::fill_(Scalar value, Origin origin) const {
   detail::check_defined(*this, "fill_");
-  if (needs_exact_int(dtype(), value)) return copy_(scalar_tensor(value, device()));
+  if (needs_exact_int(dtype(), value)) return copy_(scalar_tensor(value, device()), origin);
   if (numel() != 0) detail::backend_for(device()).fill(impl()->strided_view(), value.to_double());
+  detail::note_write(*impl(), origin);
   return *this;
 }
 
-const Tensor& Tensor::zero_() const { return fill_(0); }
+const Tensor& Tensor::zero_(Origin origin) const { return fill_(0, origin); }
 
-const Tensor& Tensor::copy_(const Tensor& src) const {
+const Tensor& Tensor::copy_(const Tensor& src, Origin origin) const {
+  detail::check_defined(*this, "copy_");
+  detail::check_defined(src, "copy_");
+  detail::note_read(*src.impl(), origin);
+  // A full self-copy (loading a module's own state_dict) moves no byte: a read, no write.
+  if (detail::same_geometry(*impl(), *src.impl())) return *this;
   detail::copy_into(*this, src);
+  detail::note_write(*impl(), origin);
   return *this;
 }
 
-const Tensor& Tensor::clamp_(std::optional<Scalar> min, std::optional<Scalar> max) const {
+const Tensor& Tensor::clamp_(std::optional<Scalar> min, std::optional<Scalar> max, Origin origin) const {
   detail::check_defined(*this, "clamp_");
   check_clamp_bounds(min, max);
   if (dtype() == kBool) throw Error("clamp_: not supported for bool tensors");
@@ -181,14 +203,17 @@ const Tensor& Tensor::clamp_(std::optional<Scalar> min, std::optional<Scalar> ma
     if (b) detail::check_can_cast(detail::result_type(*this, *b), dtype(), "clamp_");
   }
   detail::check_no_internal_overlap(*this, "clamp_");
-  if (numel() == 0) return *this;
-  const detail::StridedView v = impl()->strided_view();
-  detail::backend_for(device()).clamp(v, v, bound(min, -std::numeric_limits<double>::infinity()),
-                                      bound(max, std::numeric_limits<double>::infinity()));
+  detail::note_read(*impl(), origin);
+  if (numel() != 0) {
+    const detail::StridedView v = impl()->strided_view();
+    detail::backend_for(device()).clamp(v, v, bound(min, -std::numeric_limits<double>::infinity()),
+                                        bound(max, std::numeric_limits<double>::infinity()));
+  }
+  detail::note_write(*impl(), origin);
   return *this;
 }
 
-Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max) const {
+Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max, Origin origin) const {
   detail::check_defined(*this, "clamp");
   check_clamp_bounds(min, max);
   if (dtype() == kBool) throw Error("clamp: not supported for bool tensors");
@@ -196,8 +221,8 @@ Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max) const
   for (const auto& b : {min, max}) {
     if (b) dtype = promote_types(dtype, detail::result_type(*this, *b));
   }
-  Tensor out = to(dtype, /*copy=*/true);
-  out.clamp_(min, max);
+  Tensor out = to(dtype, /*copy=*/true, origin);
+  out.clamp_(min, max, origin);
   return out;
 }
 
@@ -206,7 +231,7 @@ namespace {
 /// Draws numel values on the host (so every device sees the same numbers for a seed) and
 /// copies them into `self` in row-major order.
 template <class Draw>
-const Tensor& random_fill(const Tensor& self, const char* name, Generator* gen, Draw draw) {
+const Tensor& random_fill(const Tensor& self, const char* name, Generator* gen, Origin origin, Draw draw) {
   detail::check_defined(self, name);
   if (!is_floating(self.dtype())) {
     throw Error(std::string(name) + ": expects a floating point tensor, got " + dtype_name(self.dtype()));
@@ -216,57 +241,64 @@ const Tensor& random_fill(const Tensor& self, const char* name, Generator* gen, 
   auto* p = static_cast<double*>(host.mutable_data_ptr());
   for (std::int64_t i = 0; i < host.numel(); ++i) p[i] = draw(g);
   detail::copy_into(self, host);
+  detail::note_write(*self.impl(), origin);
   return self;
 }
 
 }  // namespace
 
-const Tensor& Tensor::uniform_(double from, double to, Generator* gen) const {
+const Tensor& Tensor::uniform_(double from, double to, Generator* gen, Origin origin) const {
   if (!(from <= to)) {
     throw Error("uniform_ expects to return a [from, to) range, but found from=" + std::to_string(from) +
                 " > to=" + std::to_string(to));
   }
-  return random_fill(*this, "uniform_", gen, [from, to](Generator& g) { return from + (to - from) * g.next_uniform(); });
+  return random_fill(*this, "uniform_", gen, origin, [from, to](Generator& g) { return from + (to - from) * g.next_uniform(); });
 }
 
-const Tensor& Tensor::normal_(double mean, double std, Generator* gen) const {
+const Tensor& Tensor::normal_(double mean, double std, Generator* gen, Origin origin) const {
   if (!(std >= 0.0)) throw Error("normal_ expects std >= 0.0, but found std " + std::to_string(std));
-  return random_fill(*this, "normal_", gen, [mean, std](Generator& g) { return mean + std * g.next_normal(); });
+  return random_fill(*this, "normal_", gen, origin, [mean, std](Generator& g) { return mean + std * g.next_normal(); });
 }
 
-Tensor Tensor::add(const Tensor& other, Scalar alpha) const {
-  return binary_out_of_place(BinaryOp::Add, *this, other, alpha);
+Tensor Tensor::add(const Tensor& other, Scalar alpha, Origin origin) const {
+  return binary_out_of_place(BinaryOp::Add, *this, other, alpha, origin);
 }
-Tensor Tensor::add(Scalar other) const { return scalar_out_of_place(BinaryOp::Add, *this, other, false); }
-Tensor Tensor::sub(const Tensor& other, Scalar alpha) const {
-  return binary_out_of_place(BinaryOp::Sub, *this, other, alpha);
+Tensor Tensor::add(Scalar other, Origin origin) const { return scalar_out_of_place(BinaryOp::Add, *this, other, false, origin); }
+Tensor Tensor::sub(const Tensor& other, Scalar alpha, Origin origin) const {
+  return binary_out_of_place(BinaryOp::Sub, *this, other, alpha, origin);
 }
-Tensor Tensor::sub(Scalar other) const { return scalar_out_of_place(BinaryOp::Sub, *this, other, false); }
-Tensor Tensor::mul(const Tensor& other) const { return binary_out_of_place(BinaryOp::Mul, *this, other, 1); }
-Tensor Tensor::mul(Scalar other) const { return scalar_out_of_place(BinaryOp::Mul, *this, other, false); }
-Tensor Tensor::div(const Tensor& other) const { return binary_out_of_place(BinaryOp::Div, *this, other, 1); }
-Tensor Tensor::div(Scalar other) const { return scalar_out_of_place(BinaryOp::Div, *this, other, false); }
-Tensor Tensor::eq(const Tensor& other) const { return binary_out_of_place(BinaryOp::Eq, *this, other, 1); }
-Tensor Tensor::eq(Scalar other) const { return scalar_out_of_place(BinaryOp::Eq, *this, other, false); }
+Tensor Tensor::sub(Scalar other, Origin origin) const { return scalar_out_of_place(BinaryOp::Sub, *this, other, false, origin); }
+Tensor Tensor::mul(const Tensor& other, Origin origin) const {
+  return binary_out_of_place(BinaryOp::Mul, *this, other, 1, origin);
+}
+Tensor Tensor::mul(Scalar other, Origin origin) const { return scalar_out_of_place(BinaryOp::Mul, *this, other, false, origin); }
+Tensor Tensor::div(const Tensor& other, Origin origin) const {
+  return binary_out_of_place(BinaryOp::Div, *this, other, 1, origin);
+}
+Tensor Tensor::div(Scalar other, Origin origin) const { return scalar_out_of_place(BinaryOp::Div, *this, other, false, origin); }
+Tensor Tensor::eq(const Tensor& other, Origin origin) const {
+  return binary_out_of_place(BinaryOp::Eq, *this, other, 1, origin);
+}
+Tensor Tensor::eq(Scalar other, Origin origin) const { return scalar_out_of_place(BinaryOp::Eq, *this, other, false, origin); }
 
-Tensor Tensor::neg() const { return unary(UnaryOp::Neg, "neg", *this); }
-Tensor Tensor::exp() const { return unary(UnaryOp::Exp, "exp", *this); }
-Tensor Tensor::log() const { return unary(UnaryOp::Log, "log", *this); }
-Tensor Tensor::sigmoid() const { return unary(UnaryOp::Sigmoid, "sigmoid", *this); }
-Tensor Tensor::relu() const { return unary(UnaryOp::Relu, "relu", *this); }
+Tensor Tensor::neg(Origin origin) const { return unary(UnaryOp::Neg, "neg", *this, origin); }
+Tensor Tensor::exp(Origin origin) const { return unary(UnaryOp::Exp, "exp", *this, origin); }
+Tensor Tensor::log(Origin origin) const { return unary(UnaryOp::Log, "log", *this, origin); }
+Tensor Tensor::sigmoid(Origin origin) const { return unary(UnaryOp::Sigmoid, "sigmoid", *this, origin); }
+Tensor Tensor::relu(Origin origin) const { return unary(UnaryOp::Relu, "relu", *this, origin); }
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return a.add(b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return a.sub(b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return a.mul(b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return a.div(b); }
-Tensor operator+(const Tensor& a, Scalar b) { return a.add(b); }
-Tensor operator-(const Tensor& a, Scalar b) { return a.sub(b); }
-Tensor operator*(const Tensor& a, Scalar b) { return a.mul(b); }
-Tensor operator/(const Tensor& a, Scalar b) { return a.div(b); }
-Tensor operator+(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Add, b, a, true); }
-Tensor operator-(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Sub, b, a, true); }
-Tensor operator*(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Mul, b, a, true); }
-Tensor operator/(Scalar a, const Tensor& b) { return scalar_out_of_place(BinaryOp::Div, b, a, true); }
-Tensor operator-(const Tensor& a) { return a.neg(); }
+Tensor operator+(Located<const Tensor&> a, const Tensor& b) { return a.value.add(b, 1, a.origin); }
+Tensor operator-(Located<const Tensor&> a, const Tensor& b) { return a.value.sub(b, 1, a.origin); }
+Tensor operator*(Located<const Tensor&> a, const Tensor& b) { return a.value.mul(b, a.origin); }
+Tensor operator/(Located<const Tensor&> a, const Tensor& b) { return a.value.div(b, a.origin); }
+Tensor operator+(Located<const Tensor&> a, Scalar b) { return a.value.add(b, a.origin); }
+Tensor operator-(Located<const Tensor&> a, Scalar b) { return a.value.sub(b, a.origin); }
+Tensor operator*(Located<const Tensor&> a, Scalar b) { return a.value.mul(b, a.origin); }
+Tensor operator/(Located<const Tensor&> a, Scalar b) { return a.value.div(b, a.origin); }
+Tensor operator+(Scalar a, Located<const Tensor&> b) { return scalar_out_of_place(BinaryOp::Add, b.value, a, true, b.origin); }
+Tensor operator-(Scalar a, Located<const Tensor&> b) { return scalar_out_of_place(BinaryOp::Sub, b.value, a, true, b.origin); }
+Tensor operator*(Scalar a, Located<const Tensor&> b) { return scalar_out_of_place(BinaryOp::Mul, b.value, a, true, b.origin); }
+Tensor operator/(Scalar a, Located<const Tensor&> b) { return scalar_out_of_place(BinaryOp::Div, b.value, a, true, b.origin); }
+Tensor operator-(Located<const Tensor&> a) { return a.value.neg(a.origin); }
 
 }  // namespace aliasguard

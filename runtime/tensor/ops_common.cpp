@@ -20,7 +20,7 @@ std::string shape_str(const Shape& shape) {
 
 namespace detail {
 
-Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device) {
+Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created) {
   std::int64_t numel = 1;
   for (std::int64_t s : sizes) {
     if (s < 0) throw Error("negative dimension in shape " + shape_str(sizes));
@@ -31,7 +31,7 @@ Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device) {
                 shape_str(sizes) + ")");
   }
   auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(numel) * element_size(dtype), device);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, sizes, contiguous_strides(sizes), 0));
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, sizes, contiguous_strides(sizes), 0, created));
 }
 
 namespace {
@@ -52,11 +52,11 @@ bool non_overlapping_and_dense(const TensorImpl& t) {
 }
 }  // namespace
 
-Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device) {
+Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device, Origin created) {
   const TensorImpl& src = *t.impl();
-  if (src.is_contiguous() || !non_overlapping_and_dense(src)) return make_tensor(src.sizes(), dtype, device);
+  if (src.is_contiguous() || !non_overlapping_and_dense(src)) return make_tensor(src.sizes(), dtype, device, created);
   auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(src.numel()) * element_size(dtype), device);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, src.sizes(), src.strides(), 0));
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, src.sizes(), src.strides(), 0, created));
 }
 
 void check_no_internal_overlap(const Tensor& t, const char* op) {
@@ -70,10 +70,8 @@ void check_no_internal_overlap(const Tensor& t, const char* op) {
   }
 }
 
-Tensor make_view(const Tensor& t, Shape sizes, Shape strides, std::int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>(t.impl()->storage(), t.dtype(), std::move(sizes), std::move(strides), offset);
-  impl->requires_grad = t.impl()->requires_grad;
-  return Tensor(std::move(impl));
+Tensor make_view(const Tensor& t, Origin created, Shape sizes, Shape strides, std::int64_t offset) {
+  return Tensor(std::make_shared<TensorImpl>(*t.impl(), std::move(sizes), std::move(strides), offset, created));
 }
 
 void check_defined(const Tensor& t, const char* op) {

@@ -10,16 +10,16 @@
 
 namespace aliasguard::detail {
 
-/// New contiguous, zero-filled tensor.
-Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device);
+/// New contiguous, zero-filled tensor (a new user owner in the checked runtime).
+Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created = Origin::current());
 /// New zero-filled tensor with `t`'s sizes, and its strides when `t` is non-overlapping and
 /// dense (PyTorch's preserve_format, used by clone() and to()), row-major otherwise.
-Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device);
+Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device, Origin created);
 /// Throws when several elements of `t` share one memory location (an expanded tensor):
 /// writing through it would be ill-defined, and PyTorch refuses it too.
 void check_no_internal_overlap(const Tensor& t, const char* op);
-/// A new handle on `t`'s storage with the given geometry (requires_grad inherited).
-Tensor make_view(const Tensor& t, Shape sizes, Shape strides, std::int64_t offset);
+/// A new handle on `t`'s storage with the given geometry (owner and requires_grad inherited).
+Tensor make_view(const Tensor& t, Origin created, Shape sizes, Shape strides, std::int64_t offset);
 
 /// Wraps a possibly negative dim into [0, ndim); 0-dim tensors accept -1 and 0, as in PyTorch.
 std::int64_t wrap_dim(std::int64_t dim, std::int64_t ndim, const char* op);
@@ -41,7 +41,8 @@ void check_can_cast(ScalarType from, ScalarType to, const char* op);
 
 /// True when both handles cover exactly the same bytes with the same geometry.
 bool same_geometry(const TensorImpl& a, const TensorImpl& b);
-/// Copies `src` into `dst` (shapes broadcastable to dst, any devices and dtypes).
+/// Copies `src` into `dst` (shapes broadcastable to dst, any devices and dtypes). Records no
+/// access: callers note the reads and writes that are the user's.
 void copy_into(const Tensor& dst, const Tensor& src);
 
 }  // namespace aliasguard::detail

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ops_common.h"
+#include "tracking.h"
 
 namespace aliasguard {
 
@@ -12,11 +13,12 @@ using detail::StridedView;
 namespace {
 
 /// The dtype the kernel reads: sums of bools count in int64, as in PyTorch.
-Tensor reduction_input(const Tensor& t, ReduceOp op, const char* name) {
+Tensor reduction_input(const Tensor& t, ReduceOp op, const char* name, Origin origin) {
   detail::check_defined(t, name);
+  detail::note_read(*t.impl(), origin);
   switch (op) {
     case ReduceOp::Sum:
-      return t.dtype() == kBool ? t.to(kInt64) : t;
+      return t.dtype() == kBool ? t.to(kInt64, false, origin) : t;
     case ReduceOp::Mean:
       if (!is_floating(t.dtype())) {
         throw Error(std::string(name) + "(): could not infer output dtype. Input dtype must be either a floating point "
@@ -35,13 +37,13 @@ ScalarType reduction_output(ReduceOp op, ScalarType in) { return op == ReduceOp:
 
 bool needs_elements(ReduceOp op) { return op == ReduceOp::Max || op == ReduceOp::ArgMax; }
 
-Tensor reduce_all(ReduceOp op, const Tensor& t, const char* name) {
-  const Tensor in = reduction_input(t, op, name).contiguous();
+Tensor reduce_all(ReduceOp op, const Tensor& t, const char* name, Origin origin) {
+  const Tensor in = reduction_input(t, op, name, origin).contiguous(origin);
   if (needs_elements(op) && in.numel() == 0) {
     throw Error(std::string(name) + "(): expected a non-empty tensor (shape " + shape_str(t.sizes()) +
                 "); specify the reduction dim with the 'dim' argument");
   }
-  Tensor out = detail::make_tensor({}, reduction_output(op, in.dtype()), in.device());
+  Tensor out = detail::make_tensor({}, reduction_output(op, in.dtype()), in.device(), origin);
   StridedView v = in.impl()->strided_view();
   v.ndim = 1;
   v.sizes[0] = in.numel();
@@ -50,11 +52,11 @@ Tensor reduce_all(ReduceOp op, const Tensor& t, const char* name) {
   return out;
 }
 
-Tensor reduce_dim(ReduceOp op, const Tensor& t, std::int64_t dim, bool keepdim, const char* name) {
-  const Tensor in = reduction_input(t, op, name);
+Tensor reduce_dim(ReduceOp op, const Tensor& t, std::int64_t dim, bool keepdim, const char* name, Origin origin) {
+  const Tensor in = reduction_input(t, op, name, origin);
   if (in.dim() == 0) {
     detail::wrap_dim(dim, 0, name);
-    return reduce_all(op, in, name);
+    return reduce_all(op, in, name, origin);
   }
   const std::int64_t d = detail::wrap_dim(dim, in.dim(), name);
   if (needs_elements(op) && in.size(d) == 0) {
@@ -63,7 +65,7 @@ Tensor reduce_dim(ReduceOp op, const Tensor& t, std::int64_t dim, bool keepdim, 
   }
   Shape out_shape = in.sizes();
   out_shape.erase(out_shape.begin() + d);
-  Tensor out = detail::make_tensor(out_shape, reduction_output(op, in.dtype()), in.device());
+  Tensor out = detail::make_tensor(out_shape, reduction_output(op, in.dtype()), in.device(), origin);
   if (out.numel() != 0) {
     // Move the reduced dim last: the kernel reduces the innermost dim of its input.
     const StridedView src = in.impl()->strided_view();
@@ -79,7 +81,7 @@ Tensor reduce_dim(ReduceOp op, const Tensor& t, std::int64_t dim, bool keepdim, 
     v.strides[k] = src.strides[d];
     detail::backend_for(in.device()).reduce(op, out.impl()->strided_view(), v);
   }
-  return keepdim ? out.unsqueeze(d) : out;
+  return keepdim ? out.unsqueeze(d, origin) : out;
 }
 
 StridedView matrix_view(const Tensor& t, std::int64_t byte_offset, std::int64_t rows, std::int64_t cols,
@@ -96,25 +98,30 @@ StridedView matrix_view(const Tensor& t, std::int64_t byte_offset, std::int64_t 
 
 }  // namespace
 
-Tensor Tensor::sum() const { return reduce_all(ReduceOp::Sum, *this, "sum"); }
-Tensor Tensor::sum(std::int64_t dim, bool keepdim) const { return reduce_dim(ReduceOp::Sum, *this, dim, keepdim, "sum"); }
-Tensor Tensor::mean() const { return reduce_all(ReduceOp::Mean, *this, "mean"); }
-Tensor Tensor::mean(std::int64_t dim, bool keepdim) const {
-  return reduce_dim(ReduceOp::Mean, *this, dim, keepdim, "mean");
+Tensor Tensor::sum(Origin origin) const { return reduce_all(ReduceOp::Sum, *this, "sum", origin); }
+Tensor Tensor::sum(std::int64_t dim, bool keepdim, Origin origin) const {
+  return reduce_dim(ReduceOp::Sum, *this, dim, keepdim, "sum", origin);
 }
-Tensor Tensor::max() const { return reduce_all(ReduceOp::Max, *this, "max"); }
-std::tuple<Tensor, Tensor> Tensor::max(std::int64_t dim, bool keepdim) const {
-  return {reduce_dim(ReduceOp::Max, *this, dim, keepdim, "max"), reduce_dim(ReduceOp::ArgMax, *this, dim, keepdim, "max")};
+Tensor Tensor::mean(Origin origin) const { return reduce_all(ReduceOp::Mean, *this, "mean", origin); }
+Tensor Tensor::mean(std::int64_t dim, bool keepdim, Origin origin) const {
+  return reduce_dim(ReduceOp::Mean, *this, dim, keepdim, "mean", origin);
 }
-Tensor Tensor::argmax() const { return reduce_all(ReduceOp::ArgMax, *this, "argmax"); }
-Tensor Tensor::argmax(std::int64_t dim, bool keepdim) const {
-  return reduce_dim(ReduceOp::ArgMax, *this, dim, keepdim, "argmax");
+Tensor Tensor::max(Origin origin) const { return reduce_all(ReduceOp::Max, *this, "max", origin); }
+std::tuple<Tensor, Tensor> Tensor::max(std::int64_t dim, bool keepdim, Origin origin) const {
+  return {reduce_dim(ReduceOp::Max, *this, dim, keepdim, "max", origin),
+          reduce_dim(ReduceOp::ArgMax, *this, dim, keepdim, "max", origin)};
+}
+Tensor Tensor::argmax(Origin origin) const { return reduce_all(ReduceOp::ArgMax, *this, "argmax", origin); }
+Tensor Tensor::argmax(std::int64_t dim, bool keepdim, Origin origin) const {
+  return reduce_dim(ReduceOp::ArgMax, *this, dim, keepdim, "argmax", origin);
 }
 
-Tensor Tensor::matmul(const Tensor& other) const {
+Tensor Tensor::matmul(const Tensor& other, Origin origin) const {
   detail::check_defined(*this, "matmul");
   detail::check_defined(other, "matmul");
   detail::check_same_device(*this, other, "matmul");
+  detail::note_read(*impl_, origin);
+  detail::note_read(*other.impl_, origin);
   if (dim() == 0 || other.dim() == 0) {
     throw Error("both arguments to matmul need to be at least 1D, but they are " + std::to_string(dim()) + "D and " +
                 std::to_string(other.dim()) + "D");
@@ -128,8 +135,8 @@ Tensor Tensor::matmul(const Tensor& other) const {
   }
   // Promote vectors to matrices, broadcast the batch dims, multiply each matrix, drop the
   // dims that were added: the same rules as torch.matmul.
-  const Tensor a = dim() == 1 ? unsqueeze(0) : *this;
-  const Tensor b = other.dim() == 1 ? other.unsqueeze(1) : other;
+  const Tensor a = dim() == 1 ? unsqueeze(0, origin) : *this;
+  const Tensor b = other.dim() == 1 ? other.unsqueeze(1, origin) : other;
   const std::int64_t m = a.size(-2), k = a.size(-1), k2 = b.size(-2), n = b.size(-1);
   if (k != k2) {
     throw Error("matmul: shapes " + shape_str(sizes()) + " and " + shape_str(other.sizes()) +
@@ -154,9 +161,9 @@ Tensor Tensor::matmul(const Tensor& other) const {
   const Shape a_shape = with_matrix(m, k);
   const Shape b_shape = with_matrix(k, n);
   const Shape out_shape = with_matrix(m, n);
-  const Tensor ae = a.expand(a_shape);
-  const Tensor be = b.expand(b_shape);
-  Tensor out = detail::make_tensor(out_shape, dtype(), device());
+  const Tensor ae = a.expand(a_shape, origin);
+  const Tensor be = b.expand(b_shape, origin);
+  Tensor out = detail::make_tensor(out_shape, dtype(), device(), origin);
 
   std::int64_t batches = 1;
   for (std::int64_t s : batch) batches *= s;
@@ -184,7 +191,7 @@ Tensor Tensor::matmul(const Tensor& other) const {
   Shape result_shape = batch;
   if (dim() > 1) result_shape.push_back(m);
   if (other.dim() > 1) result_shape.push_back(n);
-  return result_shape == out_shape ? out : out.view(result_shape);
+  return result_shape == out_shape ? out : out.view(result_shape, origin);
 }
 
 }  // namespace aliasguard

@@ -14,7 +14,12 @@ StorageImpl::StorageImpl(std::size_t nbytes, Device device)
     : nbytes_(nbytes),
       device_(device),
       id_(next_storage_id.fetch_add(1, std::memory_order_relaxed)),
-      backend_(&backend_for(device)) {
+      backend_(&backend_for(device))
+#if AG_CHECKED
+      ,
+      tracked_(nbytes, device.is_cuda() ? 1 : 0, device.index())
+#endif
+{
   data_ = backend_->allocate(nbytes, device.index());
 }
 

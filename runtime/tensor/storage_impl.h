@@ -7,6 +7,9 @@
 #include <memory>
 
 #include "aliasguard/device.h"
+#if AG_CHECKED
+#include "aliasguard/tracker/tracker.h"
+#endif
 
 namespace aliasguard::detail {
 
@@ -27,6 +30,10 @@ class StorageImpl {
   /// Never reused within a process, unlike addresses.
   std::uint64_t id() const { return id_; }
   Backend& backend() const { return *backend_; }
+#if AG_CHECKED
+  /// The tracker's record of these bytes (checked runtime only).
+  tracker::Storage& tracked() const { return tracked_; }
+#endif
 
  private:
   void* data_ = nullptr;
@@ -34,6 +41,9 @@ class StorageImpl {
   Device device_;
   std::uint64_t id_;
   Backend* backend_;
+#if AG_CHECKED
+  mutable tracker::Storage tracked_;
+#endif
 };
 
 }  // namespace aliasguard::detail

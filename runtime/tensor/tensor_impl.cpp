@@ -16,14 +16,44 @@ Shape contiguous_strides(const Shape& sizes) {
   return strides;
 }
 
-TensorImpl::TensorImpl(std::shared_ptr<StorageImpl> storage, ScalarType dtype, Shape sizes,
-                       Shape strides, std::int64_t offset)
+namespace {
+#if AG_CHECKED
+tracker::Extent extent_of(const TensorImpl& t) {
+  return tracker::extent_of(element_size(t.dtype()), t.offset(), t.sizes().data(), t.strides().data(),
+                            static_cast<int>(t.sizes().size()));
+}
+#endif
+}  // namespace
+
+TensorImpl::TensorImpl(std::shared_ptr<StorageImpl> storage, ScalarType dtype, Shape sizes, Shape strides,
+                       std::int64_t offset, [[maybe_unused]] Origin created)
     : storage_(std::move(storage)),
       dtype_(dtype),
       sizes_(std::move(sizes)),
       strides_(std::move(strides)),
-      offset_(offset) {
+      offset_(offset)
+#if AG_CHECKED
+      ,
+      tracked_(storage_->tracked(), extent_of(*this), tracker::new_owner(tracker::OwnerKind::User), 0, created)
+#endif
+{
   refresh();
+}
+
+TensorImpl::TensorImpl(const TensorImpl& source, Shape sizes, Shape strides, std::int64_t offset,
+                       [[maybe_unused]] Origin created)
+    : storage_(source.storage_),
+      dtype_(source.dtype_),
+      sizes_(std::move(sizes)),
+      strides_(std::move(strides)),
+      offset_(offset)
+#if AG_CHECKED
+      ,
+      tracked_(source.tracked_, storage_->tracked(), extent_of(*this), created)
+#endif
+{
+  refresh();
+  requires_grad = source.requires_grad;
 }
 
 void TensorImpl::set_storage(std::shared_ptr<StorageImpl> storage, Shape strides, std::int64_t offset) {
@@ -31,6 +61,9 @@ void TensorImpl::set_storage(std::shared_ptr<StorageImpl> storage, Shape strides
   strides_ = std::move(strides);
   offset_ = offset;
   refresh();
+#if AG_CHECKED
+  tracked_.rebind(storage_->tracked(), extent_of(*this));
+#endif
 }
 
 void TensorImpl::refresh() {

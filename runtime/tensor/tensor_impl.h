@@ -12,8 +12,14 @@ namespace aliasguard::detail {
 /// Sizes, strides (in elements), offset and dtype over a shared StorageImpl.
 class TensorImpl {
  public:
+  /// A handle made by a factory, an op or a copy: a new user owner (Note [Owners] in
+  /// tracker.h), having observed everything written to `storage` so far.
   TensorImpl(std::shared_ptr<StorageImpl> storage, ScalarType dtype, Shape sizes, Shape strides,
-             std::int64_t offset);
+             std::int64_t offset, Origin created = Origin::current());
+  /// A view of `source`'s storage: inherits its owner, name and what it has observed.
+  TensorImpl(const TensorImpl& source, Shape sizes, Shape strides, std::int64_t offset, Origin created);
+  TensorImpl(const TensorImpl&) = delete;
+  TensorImpl& operator=(const TensorImpl&) = delete;
 
   const std::shared_ptr<StorageImpl>& storage() const { return storage_; }
   ScalarType dtype() const { return dtype_; }
@@ -38,6 +44,11 @@ class TensorImpl {
   /// The geometry as a kernel argument.
   StridedView strided_view() const;
 
+#if AG_CHECKED
+  /// The tracker's record of this handle (checked runtime only).
+  tracker::Handle& tracked() const { return tracked_; }
+#endif
+
  private:
   void refresh();
 
@@ -48,6 +59,9 @@ class TensorImpl {
   std::int64_t offset_;
   std::int64_t numel_ = 1;
   bool contiguous_ = true;
+#if AG_CHECKED
+  mutable tracker::Handle tracked_;  // last: its extent is computed from the fields above
+#endif
 };
 
 /// Row-major strides for `sizes`.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ops_common.h"
+#include "tracking.h"
 
 namespace aliasguard {
 
@@ -80,7 +81,7 @@ std::optional<Shape> view_strides(const Shape& old_sizes, const Shape& old_strid
 
 }  // namespace
 
-Tensor Tensor::view(const Shape& shape) const {
+Tensor Tensor::view(const Shape& shape, Origin origin) const {
   detail::check_defined(*this, "view");
   Shape sizes = infer_size(shape, numel(), "view");
   auto strides = view_strides(this->sizes(), this->strides(), sizes);
@@ -89,20 +90,20 @@ Tensor Tensor::view(const Shape& shape) const {
                 shape_str(this->sizes()) + " and stride " + shape_str(this->strides()) +
                 " (at least one dimension spans across two contiguous subspaces); use reshape() instead");
   }
-  return make_view(*this, std::move(sizes), std::move(*strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(*strides), storage_offset());
 }
 
-Tensor Tensor::reshape(const Shape& shape) const {
+Tensor Tensor::reshape(const Shape& shape, Origin origin) const {
   detail::check_defined(*this, "reshape");
   Shape sizes = infer_size(shape, numel(), "reshape");
   if (auto strides = view_strides(this->sizes(), this->strides(), sizes)) {
-    return make_view(*this, std::move(sizes), std::move(*strides), storage_offset());
+    return make_view(*this, origin, std::move(sizes), std::move(*strides), storage_offset());
   }
-  return contiguous().view(sizes);  // a row-major copy always has view strides
+  return contiguous(origin).view(sizes, origin);  // a row-major copy always has view strides
 }
 
 Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start, std::optional<std::int64_t> end,
-                     std::int64_t step) const {
+                     std::int64_t step, Origin origin) const {
   detail::check_defined(*this, "slice");
   if (this->dim() == 0) throw Error("slice() cannot be applied to a 0-dim tensor");
   const std::int64_t d = wrap_dim(dim, this->dim(), "slice");
@@ -119,10 +120,10 @@ Tensor Tensor::slice(std::int64_t dim, std::optional<std::int64_t> start, std::o
   sizes[d] = (e - s + step - 1) / step;
   const std::int64_t offset = storage_offset() + s * strides[d];
   strides[d] *= step;
-  return make_view(*this, std::move(sizes), std::move(strides), offset);
+  return make_view(*this, origin, std::move(sizes), std::move(strides), offset);
 }
 
-Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length) const {
+Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length, Origin origin) const {
   detail::check_defined(*this, "narrow");
   if (this->dim() == 0) throw Error("narrow() cannot be applied to a 0-dim tensor");
   const std::int64_t d = wrap_dim(dim, this->dim(), "narrow");
@@ -136,10 +137,10 @@ Tensor Tensor::narrow(std::int64_t dim, std::int64_t start, std::int64_t length)
     throw Error("narrow(): start (" + num(start) + ") + length (" + num(length) + ") exceeds dimension size (" +
                 num(n) + ")");
   }
-  return slice(d, start, start + length);
+  return slice(d, start, start + length, 1, origin);
 }
 
-Tensor Tensor::select(std::int64_t dim, std::int64_t index) const {
+Tensor Tensor::select(std::int64_t dim, std::int64_t index, Origin origin) const {
   detail::check_defined(*this, "select");
   if (this->dim() == 0) throw Error("select() cannot be applied to a 0-dim tensor");
   const std::int64_t d = wrap_dim(dim, this->dim(), "select");
@@ -154,10 +155,10 @@ Tensor Tensor::select(std::int64_t dim, std::int64_t index) const {
   const std::int64_t offset = storage_offset() + index * strides[d];
   sizes.erase(sizes.begin() + d);
   strides.erase(strides.begin() + d);
-  return make_view(*this, std::move(sizes), std::move(strides), offset);
+  return make_view(*this, origin, std::move(sizes), std::move(strides), offset);
 }
 
-Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1) const {
+Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1, Origin origin) const {
   detail::check_defined(*this, "transpose");
   const std::int64_t a = wrap_dim(dim0, this->dim(), "transpose");
   const std::int64_t b = wrap_dim(dim1, this->dim(), "transpose");
@@ -167,16 +168,16 @@ Tensor Tensor::transpose(std::int64_t dim0, std::int64_t dim1) const {
     std::swap(sizes[a], sizes[b]);
     std::swap(strides[a], strides[b]);
   }
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::t() const {
+Tensor Tensor::t(Origin origin) const {
   detail::check_defined(*this, "t");
   if (dim() > 2) throw Error("t() expects a tensor with <= 2 dimensions, but self is " + num(dim()) + "D");
-  return dim() < 2 ? transpose(0, 0) : transpose(0, 1);
+  return dim() < 2 ? transpose(0, 0, origin) : transpose(0, 1, origin);
 }
 
-Tensor Tensor::permute(const Shape& dims) const {
+Tensor Tensor::permute(const Shape& dims, Origin origin) const {
   detail::check_defined(*this, "permute");
   if (static_cast<std::int64_t>(dims.size()) != dim()) {
     throw Error("permute(): number of dims in " + shape_str(dims) + " doesn't match the tensor's " + num(dim()) +
@@ -192,10 +193,10 @@ Tensor Tensor::permute(const Shape& dims) const {
     sizes[i] = size(d);
     strides[i] = stride(d);
   }
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::expand(const Shape& shape) const {
+Tensor Tensor::expand(const Shape& shape, Origin origin) const {
   detail::check_defined(*this, "expand");
   const std::int64_t nd = static_cast<std::int64_t>(shape.size());
   if (nd < dim()) {
@@ -226,10 +227,10 @@ Tensor Tensor::expand(const Shape& shape) const {
                   ".  Tensor sizes: " + shape_str(this->sizes()));
     }
   }
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::squeeze() const {
+Tensor Tensor::squeeze(Origin origin) const {
   detail::check_defined(*this, "squeeze");
   Shape sizes;
   Shape strides;
@@ -239,10 +240,10 @@ Tensor Tensor::squeeze() const {
       strides.push_back(stride(d));
     }
   }
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::squeeze(std::int64_t dim) const {
+Tensor Tensor::squeeze(std::int64_t dim, Origin origin) const {
   detail::check_defined(*this, "squeeze");
   Shape sizes = this->sizes();
   Shape strides = this->strides();
@@ -255,10 +256,10 @@ Tensor Tensor::squeeze(std::int64_t dim) const {
   } else {
     wrap_dim(dim, 0, "squeeze");
   }
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::unsqueeze(std::int64_t dim) const {
+Tensor Tensor::unsqueeze(std::int64_t dim, Origin origin) const {
   detail::check_defined(*this, "unsqueeze");
   const std::int64_t d = wrap_dim(dim, this->dim() + 1, "unsqueeze");
   Shape sizes = this->sizes();
@@ -266,12 +267,12 @@ Tensor Tensor::unsqueeze(std::int64_t dim) const {
   const std::int64_t new_stride = d >= this->dim() ? 1 : sizes[d] * strides[d];
   sizes.insert(sizes.begin() + d, 1);
   strides.insert(strides.begin() + d, new_stride);
-  return make_view(*this, std::move(sizes), std::move(strides), storage_offset());
+  return make_view(*this, origin, std::move(sizes), std::move(strides), storage_offset());
 }
 
-Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
+Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim, Origin origin) const {
   detail::check_defined(*this, "flatten");
-  if (dim() == 0) return reshape({1});
+  if (dim() == 0) return reshape({1}, origin);
   const std::int64_t s = wrap_dim(start_dim, dim(), "flatten");
   const std::int64_t e = wrap_dim(end_dim, dim(), "flatten");
   if (s > e) throw Error("flatten() has invalid args: start_dim (" + num(s) + ") cannot come after end_dim (" + num(e) + ")");
@@ -281,16 +282,17 @@ Tensor Tensor::flatten(std::int64_t start_dim, std::int64_t end_dim) const {
   for (std::int64_t d = s; d <= e; ++d) merged *= size(d);
   sizes.push_back(merged);
   sizes.insert(sizes.end(), this->sizes().begin() + e + 1, this->sizes().end());
-  return reshape(sizes);
+  return reshape(sizes, origin);
 }
 
-Tensor Tensor::detach() const {
+Tensor Tensor::detach(Origin origin) const {
   detail::check_defined(*this, "detach");
-  Tensor out = make_view(*this, sizes(), strides(), storage_offset());
+  Tensor out = make_view(*this, origin, sizes(), strides(), storage_offset());
   out.impl()->requires_grad = false;
+  detail::mark_detached(*out.impl());
   return out;
 }
 
-Tensor Tensor::data() const { return detach(); }
+Tensor Tensor::data(Origin origin) const { return detach(origin); }
 
 }  // namespace aliasguard

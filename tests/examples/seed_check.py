@@ -8,8 +8,13 @@
       run the seed's steps on real PyTorch (/usr/bin/python3 with python3-torch), starting
       from the same weights, and compare (exit 77 with a reason when torch is missing)
 
+  seed_check.py --exe PATH_TO_CHECKED --mode shallow|deep --against reports
+      run the example linked with aliasguard::runtime_checked: --shallow must report both
+      kinds with the example's own lines as origins and exit 23; --deep must report nothing
+
 Every printed line must be identical.
 """
+import re
 import argparse
 import difflib
 import os
@@ -61,14 +66,41 @@ def diff_or_pass(expected, actual, what):
     return 1
 
 
+def check_reports(exe, mode):
+    out = subprocess.run([exe, "--" + mode], capture_output=True, text=True)
+    err = out.stderr
+    if mode == "deep":
+        if out.returncode != 0 or "AliasGuard" in err:
+            print(f"FAIL: --deep must report nothing and exit 0; exit {out.returncode}, stderr:\n{err}")
+            return 1
+        print("PASS: --deep reported nothing")
+        return 0
+    problems = []
+    if out.returncode != 23:
+        problems.append(f"exit status {out.returncode}, expected 23 (the checked runtime's default exitcode)")
+    for kind in ("stale-snapshot-read", "write-through-snapshot"):
+        summary = re.search(r"^SUMMARY: AliasGuard: " + kind + r" (\S*seed_state_dict\.cpp):(\d+) in ", err, re.M)
+        if not summary:
+            problems.append(f"no SUMMARY line for {kind} at a line of seed_state_dict.cpp")
+    if not re.search(r"^AliasGuard: reported 2 violations$", err, re.M):
+        problems.append("no 'AliasGuard: reported 2 violations' line")
+    if problems:
+        print("FAIL:\n  " + "\n  ".join(problems) + "\nstderr was:\n" + err)
+        return 1
+    print("PASS: --shallow reported stale-snapshot-read and write-through-snapshot at the example's lines")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True)
     ap.add_argument("--mode", choices=["shallow", "deep"], required=True)
-    ap.add_argument("--against", choices=["shared", "live"], required=True)
+    ap.add_argument("--against", choices=["shared", "live", "reports"], required=True)
     ap.add_argument("--shared-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
     args = ap.parse_args()
 
+    if args.against == "reports":
+        return check_reports(args.exe, args.mode)
     if args.against == "shared":
         path = os.path.join(args.shared_dir, "seed", f"pytorch_output_{args.mode}.txt")
         if not os.path.exists(path):

@@ -21,7 +21,7 @@ using StateDict = OrderedDict<std::string, Tensor>;
 /// Gives every entry new storage while keeping sharing *between* entries: entries that
 /// shared a storage share one new storage with the same offsets and strides (tied weights
 /// stay tied), as Python's copy.deepcopy does.
-StateDict deep_copy(const StateDict& dict);
+StateDict deep_copy(const StateDict& dict, Origin origin = Origin::current());
 
 /// Prints `OrderedDict([('fc.weight', tensor(...)), ...])` exactly as PyTorch does.
 std::ostream& operator<<(std::ostream& os, const StateDict& dict);

@@ -12,6 +12,7 @@
 #include "aliasguard/error.h"
 #include "nn/storage_copy.h"
 #include "tensor_impl.h"
+#include "tracking.h"
 
 namespace aliasguard::nn {
 namespace {
@@ -106,6 +107,7 @@ Tensor& Module::register_parameter(std::string name, Tensor tensor, bool require
                 "': the tensor is undefined (leave an optional parameter unregistered instead)");
   }
   tensor.set_requires_grad(requires_grad);
+  detail::mark_module(*tensor.impl(), name);
   return parameters_.insert(std::move(name), std::move(tensor));
 }
 
@@ -114,6 +116,7 @@ Tensor& Module::register_buffer(std::string name, Tensor tensor) {
   if (!tensor.defined()) {
     throw Error(name_ + ": cannot register buffer '" + name + "': the tensor is undefined");
   }
+  detail::mark_module(*tensor.impl(), name);
   return buffers_.insert(std::move(name), std::move(tensor));
 }
 
@@ -128,6 +131,10 @@ void Module::add_child(std::string name, std::shared_ptr<Module> child) {
     throw Error(name_ + ": cannot register submodule '" + name +
                 "': it already contains this module, which would make a cycle");
   }
+  // Reports name parameters by their path from the outermost module registered so far.
+  StateDict below;
+  child->collect_state(name + ".", below);
+  for (const auto& item : below) detail::mark_module(*item.value().impl(), item.key());
   children_.insert(std::move(name), std::move(child));
 }
 
@@ -182,11 +189,19 @@ void Module::collect_state(const std::string& prefix, StateDict& out) const {
   for (const auto& item : children_) item.value()->collect_state(prefix + item.key() + ".", out);
 }
 
-StateDict Module::state_dict() const {
+// See Note [state_dict shares storage]. Each call is one snapshot owner: its entries are
+// detached views of the parameters that have seen the bytes as they are now, so the tracker
+// can tell when the module later writes bytes a snapshot still shows.
+StateDict Module::state_dict(Origin origin) const {
   StateDict handles;
   collect_state("", handles);
   StateDict out;
-  for (const auto& item : handles) out.insert(item.key(), item.value().detach());
+  const detail::OwnerTag snapshot = detail::new_snapshot_owner();
+  for (const auto& item : handles) {
+    Tensor entry = item.value().detach(origin);
+    detail::mark_snapshot(*entry.impl(), snapshot, item.key());
+    out.insert(item.key(), std::move(entry));
+  }
   return out;
 }
 
@@ -195,7 +210,7 @@ StateDict Module::state_dict() const {
 // We check every key, shape and dtype first and copy only when nothing is wrong, so a
 // failing load leaves the module byte-for-byte unchanged. The message keeps PyTorch's text
 // so that logs compare line by line.
-LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
+LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin origin) {
   StateDict targets;  // the live handles, not detached ones: the load writes the module
   collect_state("", targets);
 
@@ -268,14 +283,20 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
   std::vector<std::pair<Tensor, Tensor>> copies;
   for (const auto& [key, target] : targets) {
     const Tensor* src = dict.find(key);
-    if (src == nullptr || same_window(*src, target)) continue;
-    copies.emplace_back(target, module_storages.count(src->storage_id()) != 0 ? src->clone() : *src);
+    if (src == nullptr) continue;
+    if (same_window(*src, target)) {
+      // Nothing to copy, but restoring a snapshot is a use of it: one taken before the
+      // module changed is stale, and "restoring" it silently keeps the new values.
+      detail::note_read(*src->impl(), origin);
+      continue;
+    }
+    copies.emplace_back(target, module_storages.count(src->storage_id()) != 0 ? src->clone(origin) : *src);
   }
-  for (const auto& [target, src] : copies) target.copy_(src);
+  for (const auto& [target, src] : copies) target.copy_(src, origin);
   return LoadResult{std::move(missing), std::move(unexpected)};
 }
 
-void Module::to(Device device) {
+void Module::to(Device device, [[maybe_unused]] Origin origin) {
   std::vector<Tensor> moving;
   for (const Tensor& t : parameters()) moving.push_back(t);
   for (const Tensor& t : buffers()) moving.push_back(t);
@@ -303,13 +324,13 @@ void Module::train(bool on) {
 
 // PyTorch 1.13's Module.zero_grad defaults to set_to_none=False; the header follows PyTorch
 // 2.x and LibTorch (true). Zeroing keeps the gradient's storage, as PyTorch's zero_() does.
-void Module::zero_grad(bool set_to_none) {
+void Module::zero_grad(bool set_to_none, Origin origin) {
   for (const Tensor& p : parameters()) {
     if (!p.grad().defined()) continue;
     if (set_to_none) {
       p.mutable_grad() = Tensor();
     } else {
-      p.grad().zero_();
+      p.grad().zero_(origin);
     }
   }
 }

@@ -41,13 +41,13 @@ Optimizer::Optimizer(std::vector<Tensor> parameters) : parameters_(std::move(par
 
 // PyTorch 1.13 defaults to set_to_none=false; the header follows PyTorch 2.x and LibTorch,
 // which default to true (a missing gradient is then distinguishable from a zero one).
-void Optimizer::zero_grad(bool set_to_none) {
+void Optimizer::zero_grad(bool set_to_none, Origin origin) {
   for (const Tensor& p : parameters_) {
     if (!p.grad().defined()) continue;
     if (set_to_none) {
       p.mutable_grad() = Tensor();
     } else {
-      p.grad().zero_();
+      p.grad().zero_(origin);
     }
   }
 }
@@ -69,23 +69,23 @@ SGD::SGD(std::vector<Tensor> parameters, SGDOptions options)
 
 // torch.optim.SGD (1.13, _single_tensor_sgd) step by step; the gradient itself is never
 // written, and the momentum buffer starts as a copy of the first d_p (not dampened).
-void SGD::step() {
+void SGD::step(Origin origin) {
   const SGDOptions& o = options_;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const Tensor& p = parameters_[i];
     if (!p.grad().defined()) continue;
     Tensor d_p = p.grad();
-    if (o.weight_decay() != 0.0) d_p = d_p.add(p, o.weight_decay());
+    if (o.weight_decay() != 0.0) d_p = d_p.add(p, o.weight_decay(), origin);
     if (o.momentum() != 0.0) {
       Tensor& buf = momentum_buffers_[i];
       if (!buf.defined()) {
-        buf = d_p.clone();
+        buf = d_p.clone(origin);
       } else {
-        buf.mul_(o.momentum()).add_(d_p, 1.0 - o.dampening());
+        buf.mul_(o.momentum(), origin).add_(d_p, 1.0 - o.dampening(), origin);
       }
-      d_p = o.nesterov() ? d_p.add(buf, o.momentum()) : buf;
+      d_p = o.nesterov() ? d_p.add(buf, o.momentum(), origin) : buf;
     }
-    p.add_(d_p, -o.lr());
+    p.add_(d_p, -o.lr(), origin);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "aliasguard/error.h"
 #include "nn/storage_copy.h"
 #include "tensor_impl.h"
+#include "tracking.h"
 
 namespace aliasguard {
 namespace detail {
@@ -49,13 +50,19 @@ namespace {
 // what keeps tied weights tied in a copied state_dict, and what a view's geometry needs.
 class DeepCopier {
  public:
-  Tensor copy(const Tensor& t) {
+  explicit DeepCopier(Origin origin) : origin_(origin) {}
+
+  /// A deep copy of `t`, named `key` in reports, owning its new storage. Copying is not
+  /// checked as a use of `t`: deep_copy() is the fix, and it takes the bytes as they are now
+  /// (see docs/tracker.md, "What counts as a use").
+  Tensor copy(const Tensor& t, std::string_view key = {}) {
     if (!t.defined()) return Tensor();
     auto it = handles_.find(t.impl().get());
     if (it != handles_.end()) return it->second;
     const detail::TensorImpl& src = *t.impl();
-    Tensor out(std::make_shared<detail::TensorImpl>(storages_.copy_of(t), src.dtype(),
-                                                    src.sizes(), src.strides(), src.offset()));
+    Tensor out(std::make_shared<detail::TensorImpl>(storages_.copy_of(t), src.dtype(), src.sizes(), src.strides(),
+                                                    src.offset(), origin_));
+    detail::mark_copy(*out.impl(), owner_, key);
     out.set_requires_grad(t.requires_grad());
     handles_.emplace(t.impl().get(), out);
     // deepcopy of a tensor copies its .grad too (torch.Tensor.__deepcopy__).
@@ -64,18 +71,20 @@ class DeepCopier {
   }
 
  private:
+  Origin origin_;
+  detail::OwnerTag owner_ = detail::new_user_owner();
   detail::StorageMemo storages_{std::nullopt};
   std::unordered_map<const detail::TensorImpl*, Tensor> handles_;
 };
 
 }  // namespace
 
-Tensor deep_copy(const Tensor& t) { return DeepCopier().copy(t); }
+Tensor deep_copy(const Tensor& t, Origin origin) { return DeepCopier(origin).copy(t); }
 
-StateDict deep_copy(const StateDict& dict) {
-  DeepCopier copier;
+StateDict deep_copy(const StateDict& dict, Origin origin) {
+  DeepCopier copier(origin);
   StateDict out(dict.key_description());
-  for (const auto& item : dict) out.insert(item.key(), copier.copy(item.value()));
+  for (const auto& item : dict) out.insert(item.key(), copier.copy(item.value(), item.key()));
   return out;
 }
 

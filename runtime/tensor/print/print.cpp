@@ -7,13 +7,16 @@
 #include "aliasguard/state_dict.h"
 #include "aliasguard/tensor.h"
 #include "tensor_repr.h"
+#include "tracking.h"
 
 namespace aliasguard {
 namespace {
 
-// Reads through the public API (not the impl) so that, in the checked runtime, printing a
-// stale snapshot is the read that reports it.
+// Printing is not a use of the values (a person looks at them; nothing computes with them),
+// so the checked runtime does not check these reads: a snapshot is reported when it is used
+// (restored, compared, copied, computed with), not when it is shown. See docs/tracker.md.
 detail::HostTensor to_host(const Tensor& t) {
+  [[maybe_unused]] const detail::UntrackedScope untracked;
   detail::HostTensor h;
   h.dtype = t.dtype();
   h.sizes = t.sizes();

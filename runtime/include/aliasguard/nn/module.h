@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aliasguard/device.h"
+#include "aliasguard/origin.h"
 #include "aliasguard/ordered_dict.h"
 #include "aliasguard/state_dict.h"
 #include "aliasguard/tensor.h"
@@ -51,20 +52,20 @@ class Module {
 
   /// Detached handles sharing storage with every parameter and buffer, in PyTorch's order
   /// (own parameters, own buffers, then each submodule). See Note [state_dict shares storage].
-  StateDict state_dict() const;
+  StateDict state_dict(Origin origin = Origin::current()) const;
   /// Copies the values of `dict` into the existing parameters and buffers. Validates every
   /// key, shape and dtype first; on a problem throws StateDictError and changes nothing
   /// (strict), or skips missing/unexpected keys and reports them (non-strict).
-  LoadResult load_state_dict(const StateDict& dict, bool strict = true);
+  LoadResult load_state_dict(const StateDict& dict, bool strict = true, Origin origin = Origin::current());
 
   /// Moves every parameter and buffer to `device` in place (handles keep their identity,
   /// storage is replaced, as in PyTorch; earlier state_dicts keep the old storage).
-  void to(Device device);
+  void to(Device device, Origin origin = Origin::current());
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
   /// Clears (set_to_none) or zeroes every parameter's gradient.
-  void zero_grad(bool set_to_none = true);
+  void zero_grad(bool set_to_none = true, Origin origin = Origin::current());
 
   /// The layer's computation. Containers without one throw Error.
   virtual Tensor forward(const Tensor& input);

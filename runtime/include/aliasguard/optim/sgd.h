@@ -13,9 +13,9 @@ class Optimizer {
   explicit Optimizer(std::vector<Tensor> parameters);
   virtual ~Optimizer() = default;
   /// Updates every parameter with a defined gradient, in place.
-  virtual void step() = 0;
+  virtual void step(Origin origin = Origin::current()) = 0;
   /// Clears (set_to_none) or zeroes every parameter's gradient.
-  void zero_grad(bool set_to_none = true);
+  void zero_grad(bool set_to_none = true, Origin origin = Origin::current());
   const std::vector<Tensor>& parameters() const { return parameters_; }
 
  protected:
@@ -50,7 +50,7 @@ class SGDOptions {
 class SGD : public Optimizer {
  public:
   SGD(std::vector<Tensor> parameters, SGDOptions options);
-  void step() override;
+  void step(Origin origin = Origin::current()) override;
   SGDOptions& options() { return options_; }
 
  private:

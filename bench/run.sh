@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the benchmarks (Release, CUDA off) and prints one markdown table of the figures
+# issue 3 asks for, each a ratio of two things measured in the same run:
+#   - tracker write cost with 1, 100 and 10,000 live views of one flat buffer
+#   - an unchanged read; bytes per handle
+#   - checked / unchecked runtime on the same tensor ops (64 and 1M elements)
+# Repeats each benchmark (default 5) and reports medians.
+#   bench/run.sh [--repetitions N] [--build DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+reps=5
+build=build/bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repetitions) reps="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh >/dev/null
+echo "== building benchmarks in $build (Release)" >&2
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=OFF -DBUILD_TESTING=OFF \
+  -DAG_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" --target aliasguard_tracker_bench aliasguard_ops_bench aliasguard_ops_bench_checked >&2
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+common=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true --benchmark_format=json)
+echo "== tracker benchmarks ($reps repetitions)" >&2
+"$build/bench/aliasguard_tracker_bench" "${common[@]}" > "$out/tracker.json"
+# Alternate the two builds so drift on the machine hits both alike.
+for round in 1 2; do
+  for variant in "" _checked; do
+    echo "== ops benchmarks${variant:- (unchecked)}, round $round" >&2
+    "$build/bench/aliasguard_ops_bench$variant" "${common[@]}" > "$out/ops${variant}_$round.json"
+  done
+done
+python3 bench/table.py "$out"

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Prints bench/run.sh's markdown table from Google Benchmark JSON files in a folder."""
+import glob
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+
+def medians(path):
+    """benchmark name -> median real time (ns) and counters."""
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            out[b["run_name"]] = b
+    return out, data["context"]
+
+
+def ns(b):
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
+    return b["real_time"] * scale
+
+
+def fmt(v):
+    return f"{v:,.1f} ns" if v < 1e4 else f"{v / 1e3:,.1f} µs"
+
+
+def main(folder):
+    tracker, context = medians(os.path.join(folder, "tracker.json"))
+    rows = []
+    w1 = ns(tracker["BM_WriteWithLiveViews/1"])
+    for n in ("100", "10000"):
+        wn = ns(tracker[f"BM_WriteWithLiveViews/{n}"])
+        rows.append((f"tracker write, {n} live views vs 1", fmt(wn), fmt(w1), wn / w1, "≤ 1.10", wn / w1 <= 1.10))
+    r1 = ns(tracker["BM_ReadUnchanged/1"])
+    r10k = ns(tracker["BM_ReadUnchanged/10000"])
+    rows.append(("unchanged read, 10,000 live views vs 1", fmt(r10k), fmt(r1), r10k / r1, "≤ 1.10 (O(1))", r10k / r1 <= 1.10))
+    per_handle = tracker["BM_HandleCreateDestroy"]["bytes_per_handle"]
+    rows.append(("tracker bytes per live handle", f"{per_handle:.0f} B", "64 B budget", per_handle / 64, "≤ 1.00", per_handle <= 64))
+
+    def ops(variant):
+        runs = [medians(p)[0] for p in sorted(glob.glob(os.path.join(folder, f"ops{variant}_*.json")))]
+        return {k: statistics.median(ns(r[k]) for r in runs) for k in runs[0]}
+
+    plain, checked = ops(""), ops("_checked")
+    for name, label in (("BM_AddInPlace/64", "add_(t, alpha), 64 floats"),
+                        ("BM_MulScalarInPlace/64", "mul_(scalar), 64 floats")):
+        extra = checked[name] - plain[name]
+        rows.append((f"checked − unchecked, {label}", fmt(checked[name]), fmt(plain[name]), extra, "≤ +30 ns", extra <= 30))
+    for name, label in (("BM_AddInPlace/1048576", "add_(t, alpha), 1M floats"),
+                        ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats"),
+                        ("BM_SnapshotAndRead", "state_dict() + read every entry")):
+        ratio = checked[name] / plain[name]
+        rows.append((f"checked / unchecked, {label}", fmt(checked[name]), fmt(plain[name]), ratio, "≤ 1.03", ratio <= 1.03))
+
+    print("| figure | ours | peer | ratio (or Δ) | target | met? |")
+    print("|---|---|---|---|---|---|")
+    for figure, ours, peer, ratio, target, met in rows:
+        r = f"{ratio:+.1f} ns" if target.startswith("≤ +") else f"{ratio:.2f}"
+        print(f"| {figure} | {ours} | {peer} | {r} | {target} | {'yes' if met else 'NO'} |")
+    cpu = context.get("mhz_per_cpu", "?")
+    try:
+        model = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        model = platform.processor()
+    print(f"\nmachine: {model} ({context.get('num_cpus', '?')} cpus, {cpu} MHz), {platform.platform()}; "
+          f"{context.get('date', '')}; medians of the repetitions")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,53 @@
+#pragma once
+// Internal: the runtime's calls into the alias tracker. In aliasguard::runtime_checked
+// (AG_CHECKED=1) they record reads and writes and tag owners; in aliasguard::runtime they are
+// empty and compile away. See Note [Owners] in aliasguard/tracker/tracker.h.
+
+#include <cstdint>
+#include <string_view>
+
+#include "aliasguard/origin.h"
+#include "tensor_impl.h"
+
+namespace aliasguard::detail {
+
+/// An owner id for the entries of one state_dict() call, or of one deep copy.
+struct OwnerTag {
+  std::uint32_t id = 0;
+};
+
+#if AG_CHECKED
+inline void note_read(const TensorImpl& t, Origin at) { t.tracked().read(at); }
+inline void note_write(const TensorImpl& t, Origin at) { t.tracked().write(at); }
+OwnerTag new_snapshot_owner();
+OwnerTag new_user_owner();
+/// `t` is now parameter or buffer `path` of a module (its views follow).
+void mark_module(const TensorImpl& t, std::string_view path);
+/// `t` is entry `key` of snapshot `owner`: a family of its own, and it has seen the bytes as
+/// they are now.
+void mark_snapshot(const TensorImpl& t, OwnerTag owner, std::string_view key);
+/// `t` is a private copy (deep_copy) named `key`, owned by user owner `owner`.
+void mark_copy(const TensorImpl& t, OwnerTag owner, std::string_view key);
+/// A handle made by detach()/data(): the same owner, a family of its own.
+void mark_detached(const TensorImpl& t);
+#else
+inline void note_read(const TensorImpl&, Origin) {}
+inline void note_write(const TensorImpl&, Origin) {}
+inline OwnerTag new_snapshot_owner() { return {}; }
+inline OwnerTag new_user_owner() { return {}; }
+inline void mark_module(const TensorImpl&, std::string_view) {}
+inline void mark_snapshot(const TensorImpl&, OwnerTag, std::string_view) {}
+inline void mark_copy(const TensorImpl&, OwnerTag, std::string_view) {}
+inline void mark_detached(const TensorImpl&) {}
+#endif
+
+/// Reads in scope are not checked: printing a tensor for a person is not a use of its values.
+#if AG_CHECKED
+using UntrackedScope = tracker::ScopedUntracked;
+#else
+struct UntrackedScope {
+  UntrackedScope() {}  // user-provided, so a scope object is not an unused variable
+};
+#endif
+
+}  // namespace aliasguard::detail

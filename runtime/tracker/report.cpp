@@ -1,0 +1,396 @@
+// Reporting violations: suppression, de-duplication, counting, printing (text or JSON, to
+// stderr or log_path.PID), halt_on_error, and the at-exit summary and exit code. This is the
+// slow path: one mutex serialises it, which also keeps reports from interleaving.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <unistd.h>
+
+#include "aliasguard/error.h"
+#include "options.h"
+#include "report.h"
+#include "report_format.h"
+#include "suppressions.h"
+
+namespace aliasguard::tracker::detail {
+namespace {
+
+using check::Access;
+using check::Violation;
+
+constexpr const char* kSeparator = "=================================================================\n";
+
+std::string range_text(std::uint64_t begin, std::uint64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + ")";
+}
+
+// "examples/train.cpp:12 in main"; parts that are unknown are left out.
+std::string location(const std::string& file, unsigned line, const std::string& function) {
+  if (file.empty()) return "<unknown location>";
+  std::string out = file;
+  if (line != 0) out += ":" + std::to_string(line);
+  if (!function.empty()) out += " in " + short_function_name(function);
+  return out;
+}
+
+// "snapshot #1 'fc.weight'"
+std::string who(const Access& a) {
+  std::string out = a.owner.empty() ? std::string("an unknown owner") : a.owner;
+  if (!a.label.empty()) out += " '" + a.label + "'";
+  return out;
+}
+
+std::string access_text(const Access& a) {
+  return who(a) + ", bytes " + range_text(a.begin, a.end) + ", at epoch " + std::to_string(a.epoch);
+}
+
+// "    #0 file:line in function", then the recorded stack as #1, #2, ...
+std::string frames(const Access& a) {
+  std::string out = "    #0 " + location(a.file, a.line, a.function) + "\n";
+  for (std::size_t i = 0; i < a.stack.size(); ++i) {
+    out += "    #" + std::to_string(i + 1) + " " + a.stack[i] + "\n";
+  }
+  return out;
+}
+
+std::string created_text(const Violation& v) {
+  if (v.observer_created_file.empty()) return {};
+  return "  handle created at " + location(v.observer_created_file, v.observer_created_line, {}) + "\n";
+}
+
+std::string earlier_write_text(const Access& w) {
+  std::string out = "saw an earlier write no longer in the log";
+  std::string details;
+  if (!w.owner.empty()) details += "through " + who(w);
+  if (w.end > w.begin) details += (details.empty() ? "" : ", ") + std::string("bytes ") + range_text(w.begin, w.end);
+  if (w.epoch != 0) details += (details.empty() ? "" : ", ") + std::string("by epoch ") + std::to_string(w.epoch);
+  if (!details.empty()) out += " (" + details + ")";
+  return out + "\n    #0 <not recorded: the storage's write log overflowed>\n";
+}
+
+std::string storage_text(const Violation& v) {
+  std::string out = "storage #" + std::to_string(v.storage_id) + ": " + v.device + ", " +
+                    std::to_string(v.storage_bytes) + " bytes";
+  const std::uint64_t begin = std::max(v.observer.begin, v.write.begin);
+  const std::uint64_t end = std::min(v.observer.end, v.write.end);
+  if (v.write_known && begin < end) {
+    out += v.may_overlap ? ", may share bytes within " + range_text(begin, end) +
+                               " (strided views, not compared exactly)"
+                         : ", shared bytes " + range_text(begin, end);
+  }
+  return out + "\n";
+}
+
+std::string hint(check::Kind kind) {
+  std::string fix;
+  switch (kind) {
+    case check::Kind::StaleSnapshotRead:
+      fix = "this state_dict entry shares storage with the module, so the module's writes change it. "
+            "Take snapshots with aliasguard::deep_copy(module.state_dict()) (or .clone() each entry).";
+      break;
+    case check::Kind::WriteThroughSnapshot:
+      fix = "this state_dict entry shares storage with the module, so writing through it changes the "
+            "module. Write to a copy: aliasguard::deep_copy(module.state_dict()) (or .clone() the "
+            "entry), and load it back with load_state_dict when the change is meant for the module.";
+      break;
+    case check::Kind::SharedWrite:
+      fix = "strict mode (domains=handle): a write through one tensor is visible through another that "
+            "is not a view of it. Give it bytes of its own with .clone() (or "
+            "aliasguard::deep_copy for a state_dict), or report only module/snapshot aliasing with "
+            "domains=owner.";
+      break;
+  }
+  return "HINT: " + fix + " To silence: ALIASGUARD_OPTIONS=suppressions=FILE with a line '" +
+         check::kind_name(kind) + ":<file, function or key>'.\n";
+}
+
+// --- JSON ---
+
+void append_codepoint_escape(std::string& out, unsigned c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\u00";
+  out += kHex[(c >> 4) & 0xF];
+  out += kHex[c & 0xF];
+}
+
+// Length of the well-formed UTF-8 sequence at s[i], or 0 (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned c = byte(i);
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+std::string json_access(const Access& a) {
+  std::string out = "{\"owner\":" + json_string(a.owner) + ",\"label\":" + json_string(a.label) +
+                    ",\"file\":" + json_string(a.file) + ",\"line\":" + std::to_string(a.line) +
+                    ",\"function\":" + json_string(a.function) + ",\"begin\":" + std::to_string(a.begin) +
+                    ",\"end\":" + std::to_string(a.end) + ",\"epoch\":" + std::to_string(a.epoch) +
+                    ",\"stack\":[";
+  for (std::size_t i = 0; i < a.stack.size(); ++i) {
+    if (i != 0) out += ",";
+    out += json_string(a.stack[i]);
+  }
+  return out + "]}";
+}
+
+// --- State ---
+
+struct ReportState {
+  std::mutex mutex;
+  std::vector<Violation> recorded;
+  std::unordered_set<std::string> seen;  // dedup keys
+  ReportCounts counts;
+  std::FILE* out = nullptr;  // null until the first report; stderr or the log file
+  std::string out_path;      // the log_path `out` was opened for
+};
+
+// Never destroyed: reports may come from other static destructors and the at-exit handler.
+ReportState& state() {
+  static ReportState* s = new ReportState;
+  return *s;
+}
+
+// The report stream for `log_path`, opened lazily; a log file that cannot be opened is
+// reported once on stderr, and reports then go to stderr.
+std::FILE* stream(ReportState& s, const std::string& log_path) {
+  if (s.out != nullptr && s.out_path == log_path) return s.out;
+  if (s.out != nullptr && s.out != stderr) std::fclose(s.out);
+  s.out = stderr;
+  s.out_path = log_path;
+  if (!log_path.empty()) {
+    const std::string file = log_path + "." + std::to_string(getpid());
+    if (std::FILE* f = std::fopen(file.c_str(), "a")) {
+      s.out = f;
+    } else {
+      const int error = errno;
+      const std::string message = "AliasGuard: ERROR: cannot open log file '" + file + "': " +
+                                  std::strerror(error) + "; reporting to stderr\n";
+      std::fwrite(message.data(), 1, message.size(), stderr);
+    }
+  }
+  return s.out;
+}
+
+void emit(std::FILE* out, const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fflush(out);
+}
+
+std::string dedup_key(const Violation& v) {
+  return std::string(check::kind_name(v.kind)) + "|" + v.observer.file + ":" + std::to_string(v.observer.line) +
+         "|" + v.write.file + ":" + std::to_string(v.write.line);
+}
+
+void at_exit() {
+  const Options& o = options();
+  if (!o.dump_alias_graph.empty()) {
+    try {
+      check::dump_alias_graph(o.dump_alias_graph);
+    } catch (const Error& e) {
+      const std::string message = std::string("AliasGuard: ERROR: ") + e.what() + "\n";
+      std::fwrite(message.data(), 1, message.size(), stderr);
+    }
+  }
+  ReportState& s = state();
+  std::unique_lock lock(s.mutex);
+  const ReportCounts counts = s.counts;
+  if (o.print_summary && (counts.reported > 0 || counts.suppressed > 0)) {
+    std::FILE* out = stream(s, o.log_path);
+    std::string text;
+    const std::string reported = "AliasGuard: reported " + std::to_string(counts.reported) + " violations";
+    const std::string suppressed = "AliasGuard: suppressed " + std::to_string(counts.suppressed) + " violations";
+    if (o.report_format == ReportFormat::Json) {
+      // Keeps every line of a JSON log a JSON object.
+      text = "{\"summary\":" + json_string(reported) + ",\"reported\":" + std::to_string(counts.reported) +
+             ",\"suppressed\":" + std::to_string(counts.suppressed) + ",\"printed\":" +
+             std::to_string(counts.printed) + "}\n";
+    } else {
+      if (counts.reported > 0) text += reported + "\n";
+      if (counts.suppressed > 0) text += suppressed + "\n";
+    }
+    emit(out, text);
+  }
+  if (counts.reported > 0) {
+    std::fflush(nullptr);
+    _exit(o.exitcode);
+  }
+}
+
+}  // namespace
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20 || c == 0x7F) append_codepoint_escape(out, c);
+          else out += static_cast<char>(c);
+      }
+      ++i;
+    } else if (const std::size_t n = utf8_length(s, i); n != 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\\ufffd";
+      ++i;
+    }
+  }
+  return out + "\"";
+}
+
+std::string format_text(const Violation& v, const TextStyle& style) {
+  const std::string kind = check::kind_name(v.kind);
+  std::string out = kSeparator;
+  out += "==" + std::to_string(style.pid) + "==" + (style.halt ? "ERROR" : "WARNING") + ": AliasGuard: " + kind +
+         " on storage #" + std::to_string(v.storage_id) + " (" + v.device + ", " +
+         std::to_string(v.storage_bytes) + " bytes)\n";
+  const std::string overlap = v.may_overlap ? " that may overlap it" : "";
+  const Access* at = &v.observer;  // whose call site the SUMMARY names
+  if (!style.eager) {
+    out += "READ through " + access_text(v.observer) + "\n" + frames(v.observer) + created_text(v);
+    if (v.write_known) {
+      out += "saw a WRITE" + overlap + " through " + access_text(v.write) + "\n" + frames(v.write);
+    } else {
+      out += earlier_write_text(v.write);
+    }
+  } else {
+    // detect=write: reported at the write, against a live handle that will see it.
+    at = &v.write;
+    out += "WRITE through " + access_text(v.write) + "\n" + frames(v.write);
+    out += "is visible" + std::string(v.may_overlap ? " (may overlap)" : "") + " through " + who(v.observer) +
+           ", bytes " + range_text(v.observer.begin, v.observer.end) + "\n";
+    // The detector may give the observer the write's own site; printing it twice says nothing.
+    const bool own_site = v.observer.file != v.write.file || v.observer.line != v.write.line;
+    if (!v.observer.file.empty() && own_site) out += frames(v.observer);
+    out += created_text(v);
+  }
+  out += storage_text(v);
+  out += "SUMMARY: AliasGuard: " + kind + " " + location(at->file, at->line, at->function) + "\n";
+  out += hint(v.kind);
+  out += kSeparator;
+  if (style.halt) out += "==" + std::to_string(style.pid) + "==ABORTING\n";
+  return out;
+}
+
+std::string format_json(const Violation& v) {
+  return "{\"kind\":" + json_string(check::kind_name(v.kind)) + ",\"observer\":" + json_access(v.observer) +
+         ",\"observer_created\":{\"file\":" + json_string(v.observer_created_file) +
+         ",\"line\":" + std::to_string(v.observer_created_line) + "},\"write\":" + json_access(v.write) +
+         ",\"storage\":{\"id\":" + std::to_string(v.storage_id) + ",\"device\":" + json_string(v.device) +
+         ",\"bytes\":" + std::to_string(v.storage_bytes) + "},\"may_overlap\":" +
+         (v.may_overlap ? "true" : "false") + ",\"write_known\":" + (v.write_known ? "true" : "false") + "}\n";
+}
+
+ReportCounts report_counts() {
+  ReportState& s = state();
+  std::lock_guard lock(s.mutex);
+  return s.counts;
+}
+
+bool report_with(const Options& o, const Suppressions& suppressions, Violation v) {
+  ReportState& s = state();
+  std::lock_guard lock(s.mutex);
+  if (suppressions.match(v) != nullptr) {
+    ++s.counts.suppressed;
+    return false;
+  }
+  if (o.dedup && !s.seen.insert(dedup_key(v)).second) return false;
+  ++s.counts.reported;
+  const bool print = o.max_reports == 0 || s.counts.printed < static_cast<std::uint64_t>(o.max_reports);
+  if (print) {
+    std::string text;
+    switch (o.report_format) {
+      case ReportFormat::Text:
+        text = format_text(v, TextStyle{o.halt_on_error, o.detect == DetectMode::Write, static_cast<long>(getpid())});
+        if (++s.counts.printed == static_cast<std::uint64_t>(o.max_reports) && !o.halt_on_error) {
+          text += "AliasGuard: max_reports=" + std::to_string(o.max_reports) +
+                  " reached: further violations are counted, not printed\n";
+        }
+        break;
+      case ReportFormat::Json:
+        text = format_json(v);
+        ++s.counts.printed;
+        break;
+    }
+    emit(stream(s, o.log_path), text);
+  }
+  s.recorded.push_back(std::move(v));
+  if (o.halt_on_error) {
+    std::fflush(nullptr);
+    _exit(o.exitcode);
+  }
+  return true;
+}
+
+bool report(Violation v) {
+  install_exit_handler();
+  return report_with(options(), active_suppressions(), std::move(v));
+}
+
+void install_exit_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    (void)state();  // constructed before the handler is registered, so alive when it runs
+    std::atexit(at_exit);
+  });
+}
+
+}  // namespace aliasguard::tracker::detail
+
+namespace aliasguard::check {
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::StaleSnapshotRead: return "stale-snapshot-read";
+    case Kind::WriteThroughSnapshot: return "write-through-snapshot";
+    case Kind::SharedWrite: return "shared-write";
+  }
+  return "unknown";
+}
+
+bool enabled() { return true; }
+
+std::vector<Violation> violations() {
+  auto& s = tracker::detail::state();
+  std::lock_guard lock(s.mutex);
+  return s.recorded;
+}
+
+void reset() {
+  auto& s = tracker::detail::state();
+  std::lock_guard lock(s.mutex);
+  s.recorded.clear();
+  s.seen.clear();
+  s.counts = {};
+}
+
+}  // namespace aliasguard::check

@@ -1,0 +1,545 @@
+// The detector: storages, handles, owners, the per-storage write log, and the decision
+// whether a write became visible through a handle of another owner.
+
+#include <execinfo.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "options.h"
+#include "registry.h"
+#include "report.h"
+#include "tracker_internal.h"
+
+namespace aliasguard::tracker {
+
+// The per-handle budget (issue 3): a tensor handle pays at most 64 bytes for tracking.
+static_assert(sizeof(Handle) == 64, "tracker::Handle must stay 64 bytes; see the field list in tracker.h");
+
+namespace {
+
+using detail::DroppedRegion;
+using detail::DroppedWrite;
+using detail::LoggedWrite;
+using detail::Site;
+using detail::StorageState;
+using detail::WriteLog;
+
+thread_local bool t_untracked = false;
+
+std::atomic<std::uint64_t> g_next_storage_id{1};
+std::atomic<std::uint32_t> g_next_family{1};
+std::array<std::atomic<std::uint32_t>, 3> g_next_owner_id{1, 1, 1};
+
+std::size_t kind_index(OwnerKind kind) { return static_cast<std::size_t>(kind); }
+
+// Labels and live storages are looked up from destructors that may run during static
+// destruction, so both tables are created once and never destroyed.
+struct LabelTable {
+  std::shared_mutex lock;
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::deque<std::string> names{std::string()};  // label 0 is "no name"
+};
+LabelTable& labels() {
+  static auto* table = new LabelTable;
+  return *table;
+}
+
+struct StorageRegistry {
+  std::mutex lock;
+  std::map<std::uint64_t, const Storage*> live;  // by id, so dumps come out in creation order
+};
+StorageRegistry& registry() {
+  static auto* table = new StorageRegistry;
+  return *table;
+}
+
+std::uint32_t new_family() { return g_next_family.fetch_add(1, std::memory_order_relaxed); }
+
+void check_bounds(const Storage& storage, const Extent& extent) {
+  if (extent.rows != 0 && extent.end() > storage.nbytes())
+    throw std::out_of_range("aliasguard tracker: handle bytes [" + std::to_string(extent.begin) + ", " +
+                            std::to_string(extent.end()) + ") lie outside storage #" + std::to_string(storage.id()) +
+                            " of " + std::to_string(storage.nbytes()) + " bytes; compute the extent with extent_of() "
+                            "from the view's own offset, sizes and strides");
+}
+
+// Whether a write by `writer` is a violation when seen through `reader`. See Note [Owners].
+std::optional<check::Kind> conflict(Owner reader, std::uint32_t reader_family, Owner writer,
+                                    std::uint32_t writer_family) {
+  if (detail::options().domains == detail::DomainMode::Handle) {
+    if (reader_family == writer_family) return std::nullopt;
+    return check::Kind::SharedWrite;
+  }
+  switch (reader.kind) {
+    case OwnerKind::User:
+      return std::nullopt;
+    case OwnerKind::Module:
+      if (writer.kind == OwnerKind::Snapshot) return check::Kind::WriteThroughSnapshot;
+      return std::nullopt;
+    case OwnerKind::Snapshot:
+      if (writer.kind == OwnerKind::Module) return check::Kind::StaleSnapshotRead;
+      if (writer.kind == OwnerKind::Snapshot && writer.id != reader.id) return check::Kind::StaleSnapshotRead;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The handle that saw a write, copied while its storage is locked.
+struct Observer {
+  Owner owner;
+  std::uint32_t family = 0;
+  std::uint32_t label = 0;
+  Extent extent;
+  Site created;
+  Site at;
+  std::uint64_t epoch = 0;
+  std::vector<void*> stack;
+};
+
+// A violation found under the storage lock, reported after it is released: report() may
+// halt the program, and the exit handler locks storages again (dump_alias_graph).
+struct Finding {
+  check::Kind kind = check::Kind::StaleSnapshotRead;
+  Observer observer;
+  LoggedWrite write;
+  std::uint64_t write_end = 0;
+  bool write_known = true;
+  bool may_overlap = false;
+  std::uint64_t storage_id = 0;
+  std::string device;
+  std::uint64_t storage_bytes = 0;
+};
+
+std::vector<std::string> symbolize(const std::vector<void*>& frames) {
+  std::vector<std::string> out;
+  if (frames.empty()) return out;
+  char** names = backtrace_symbols(frames.data(), static_cast<int>(frames.size()));
+  for (std::size_t k = 0; k < frames.size(); ++k) out.emplace_back(names ? names[k] : "?");
+  std::free(names);  // NOLINT: backtrace_symbols returns one malloc'd block
+  return out;
+}
+
+check::Access access_of(Owner owner, std::uint32_t label, const Site& at, std::uint64_t begin, std::uint64_t end,
+                        std::uint64_t epoch, const std::vector<void*>& stack) {
+  check::Access a;
+  a.owner = detail::owner_name(owner);
+  a.label = label_name(label);
+  a.file = at.file;
+  a.line = at.line;
+  a.function = at.function;
+  a.begin = begin;
+  a.end = end;
+  a.epoch = epoch;
+  a.stack = symbolize(stack);
+  return a;
+}
+
+void report_finding(const Finding& f) {
+  check::Violation v;
+  v.kind = f.kind;
+  const Observer& o = f.observer;
+  v.observer = access_of(o.owner, o.label, o.at, o.extent.begin, o.extent.end(), o.epoch, o.stack);
+  v.observer_created_file = o.created.file;
+  v.observer_created_line = o.created.line;
+  const LoggedWrite& w = f.write;
+  v.write = access_of(w.owner, w.label, w.site, w.extent.begin, f.write_end, w.epoch, w.stack);
+  v.write_known = f.write_known;
+  v.may_overlap = f.may_overlap;
+  v.storage_id = f.storage_id;
+  v.device = f.device;
+  v.storage_bytes = f.storage_bytes;
+  detail::report(std::move(v));
+}
+
+Observer observer_of(const Handle& h, const Site& at, std::uint64_t epoch) {
+  return Observer{h.owner(), h.family(), h.label(), h.extent(), detail::created_site(h), at, epoch, {}};
+}
+
+// [begin, end) as an inexact extent, to compare a dropped region with a handle.
+Extent region_extent(std::uint64_t begin, std::uint64_t end) {
+  const std::int64_t span = static_cast<std::int64_t>(end - begin);
+  const std::int64_t unit = 1;
+  Extent e = extent_of(1, static_cast<std::int64_t>(begin), &span, &unit, 1);
+  e.exact = false;
+  return e;
+}
+
+// Folds a write pushed out of the ring into the dropped regions. See Note [Dropped writes].
+void fold_dropped(WriteLog& log, const LoggedWrite& w) {
+  if (w.checked_eagerly || w.extent.rows == 0) return;
+  const std::uint64_t begin = w.extent.begin;
+  const std::uint64_t end = w.extent.end();
+  DroppedRegion* region = nullptr;
+  for (DroppedRegion& r : log.dropped)
+    if (r.begin == begin && r.end == end) region = &r;
+  if (!region && log.dropped.size() < detail::kDroppedRegions) {
+    log.dropped.push_back(DroppedRegion{begin, end, {}, 0, 0, false, false});
+    region = &log.dropped.back();
+  }
+  if (!region) {
+    auto growth = [&](const DroppedRegion& r) {
+      return (std::max(r.end, end) - std::min(r.begin, begin)) - (r.end - r.begin);
+    };
+    region = &*std::min_element(log.dropped.begin(), log.dropped.end(),
+                                [&](const DroppedRegion& x, const DroppedRegion& y) { return growth(x) < growth(y); });
+    region->begin = std::min(region->begin, begin);
+    region->end = std::max(region->end, end);
+  }
+  DroppedWrite& latest = region->latest[kind_index(w.owner.kind)];
+  const bool first_write = std::all_of(region->latest.begin(), region->latest.end(),
+                                       [](const DroppedWrite& d) { return d.epoch == 0; });
+  if (first_write) region->family = w.family;
+  else if (region->family != w.family) region->many_families = true;
+  if (w.owner.kind == OwnerKind::Snapshot) {
+    if (latest.epoch == 0) region->snapshot_id = w.owner.id;
+    else if (region->snapshot_id != w.owner.id) region->many_snapshots = true;
+  }
+  latest = DroppedWrite{w.epoch, w.owner, w.family, w.label, w.site};
+}
+
+void append(WriteLog& log, LoggedWrite&& w) {
+  LoggedWrite& slot = log.ring[log.next];
+  if (log.size == detail::kLogCapacity) fold_dropped(log, slot);
+  else ++log.size;
+  slot = std::move(w);
+  log.next = static_cast<std::uint32_t>((log.next + 1) % detail::kLogCapacity);
+}
+
+// The most recent write after epoch `observed` that conflicts with `reader` over its bytes:
+// from the ring when it is there, else (conservatively) from the dropped regions.
+std::optional<Finding> find_conflict(const WriteLog& log, const Observer& reader, std::uint64_t observed) {
+  for (std::uint32_t k = 0; k < log.size; ++k) {
+    const LoggedWrite& w = log.ring[(log.next + detail::kLogCapacity - 1 - k) % detail::kLogCapacity];
+    if (w.epoch <= observed) break;  // the ring holds consecutive epochs, newest first here
+    if (w.checked_eagerly) continue;
+    const auto kind = conflict(reader.owner, reader.family, w.owner, w.family);
+    if (!kind) continue;
+    const Overlap ov = overlap(w.extent, reader.extent);
+    if (ov == Overlap::No) continue;
+    Finding f{*kind, reader, w, w.extent.end(), true, ov == Overlap::Maybe, 0, {}, 0};
+    return f;
+  }
+  std::optional<Finding> best;
+  for (const DroppedRegion& r : log.dropped) {
+    const Overlap ov = overlap(region_extent(r.begin, r.end), reader.extent);
+    if (ov == Overlap::No) continue;
+    for (const DroppedWrite& d : r.latest) {
+      if (d.epoch <= observed || (best && best->write.epoch >= d.epoch)) continue;
+      auto kind = conflict(reader.owner, reader.family, d.owner, d.family);
+      // The region remembers one writer per kind: when several snapshots or families wrote
+      // there, another one may have written after `observed` too.
+      if (!kind && detail::options().domains == detail::DomainMode::Handle && r.many_families)
+        kind = check::Kind::SharedWrite;
+      if (!kind && d.owner.kind == OwnerKind::Snapshot && reader.owner.kind == OwnerKind::Snapshot && r.many_snapshots)
+        kind = check::Kind::StaleSnapshotRead;
+      if (!kind) continue;
+      LoggedWrite w;
+      w.epoch = d.epoch;
+      w.extent.begin = r.begin;
+      w.owner = d.owner;
+      w.family = d.family;
+      w.label = d.label;
+      w.site = d.site;
+      best = Finding{*kind, reader, std::move(w), r.end, false, true, 0, {}, 0};
+    }
+  }
+  return best;
+}
+
+void fill_storage(Finding& f, const Storage& s) {
+  f.storage_id = s.id();
+  f.device = detail::device_name(StorageState::device_type(s), StorageState::device_index(s));
+  f.storage_bytes = s.nbytes();
+}
+
+}  // namespace
+
+// ---- owners and labels ----------------------------------------------------------------
+
+Owner new_owner(OwnerKind kind) {
+  return Owner{kind, g_next_owner_id[kind_index(kind)].fetch_add(1, std::memory_order_relaxed)};
+}
+
+std::uint32_t intern_label(std::string_view name) {
+  if (name.empty()) return 0;
+  LabelTable& t = labels();
+  {
+    std::shared_lock read(t.lock);
+    if (auto it = t.ids.find(std::string(name)); it != t.ids.end()) return it->second;
+  }
+  std::unique_lock write(t.lock);
+  auto [it, inserted] = t.ids.try_emplace(std::string(name), static_cast<std::uint32_t>(t.names.size()));
+  if (inserted) t.names.emplace_back(name);
+  return it->second;
+}
+
+std::string label_name(std::uint32_t label) {
+  LabelTable& t = labels();
+  std::shared_lock read(t.lock);
+  return label < t.names.size() ? t.names[label] : std::string();
+}
+
+// ---- Storage ----------------------------------------------------------------------------
+
+Storage::Storage(std::size_t nbytes, int device_type, int device_index)
+    : id_(g_next_storage_id.fetch_add(1, std::memory_order_relaxed)),
+      nbytes_(nbytes),
+      device_type_(device_type),
+      device_index_(device_index),
+      state_(new StorageState) {
+  static std::once_flag exit_handler;
+  std::call_once(exit_handler, detail::install_exit_handler);
+  std::lock_guard guard(registry().lock);
+  registry().live.emplace(id_, this);
+}
+
+Storage::~Storage() {
+  {
+    std::lock_guard guard(registry().lock);
+    registry().live.erase(id_);
+  }
+  delete state_;
+}
+
+std::uint32_t Storage::generation() const {
+  std::lock_guard guard(state_->lock);
+  return state_->generation;
+}
+
+void Storage::reset() {
+  // The epoch keeps counting (handles compare against it); only the history goes, so no
+  // handle can see a write made to the previous contents.
+  std::lock_guard guard(state_->lock);
+  ++state_->generation;
+  state_->log.reset();
+}
+
+// ---- Handle -----------------------------------------------------------------------------
+
+namespace {
+
+// Enters `h` into its storage's live set (when kept) and sets what it has observed; under
+// the storage lock, so no write slips between the two (detect=write relies on it).
+void attach(Handle& h, std::atomic<std::uint64_t>& observed, const Handle* source) {
+  Storage& s = h.storage();
+  auto observe = [&] {
+    if (source && &source->storage() == &s) observed.store(source->observed_epoch(), std::memory_order_relaxed);
+    else observed.store(StorageState::epoch(s), std::memory_order_relaxed);
+  };
+  if (!detail::keeps_live_handles()) return observe();
+  StorageState& st = StorageState::of(s);
+  std::lock_guard guard(st.lock);
+  observe();
+  st.live.insert(&h);
+}
+
+void detach(Handle& h) {
+  if (!detail::keeps_live_handles()) return;
+  StorageState& st = StorageState::of(h.storage());
+  std::lock_guard guard(st.lock);
+  st.live.erase(&h);
+}
+
+}  // namespace
+
+Handle::Handle(Storage& storage, Extent extent, Owner owner, std::uint32_t label, Origin created)
+    : storage_(&storage), created_(created), owner_id_(owner.id), owner_kind_(owner.kind), label_(label),
+      family_(new_family()) {
+  check_bounds(storage, extent);
+  set_extent(extent);
+  attach(*this, observed_, nullptr);
+}
+
+Handle::Handle(const Handle& source, Storage& storage, Extent extent, Origin created)
+    : storage_(&storage), created_(created), owner_id_(source.owner_id_), owner_kind_(source.owner_kind_),
+      label_(source.label_), family_(source.family_) {
+  check_bounds(storage, extent);
+  set_extent(extent);
+  attach(*this, observed_, &source);
+}
+
+Handle::~Handle() { detach(*this); }
+
+void Handle::set_extent(const Extent& e) {
+  begin_ = e.begin;
+  row_stride_ = e.row_stride;
+  rows_ = e.rows;
+  row_bytes_ = e.row_bytes;
+  exact_ = e.exact;
+}
+
+// Owner, label and family are read by other threads only through the live set (eager
+// detection, the alias graph), and those hold the storage lock.
+void Handle::set_owner(Owner owner, std::uint32_t label) {
+  std::unique_lock guard(storage_->state_->lock, std::defer_lock);
+  if (detail::keeps_live_handles()) guard.lock();
+  owner_kind_ = owner.kind;
+  owner_id_ = owner.id;
+  label_ = label;
+}
+
+void Handle::start_family() {
+  std::unique_lock guard(storage_->state_->lock, std::defer_lock);
+  if (detail::keeps_live_handles()) guard.lock();
+  family_ = new_family();
+}
+
+void Handle::observe_now() {
+  observed_.store(storage_->epoch_.load(std::memory_order_acquire), std::memory_order_relaxed);
+}
+
+void Handle::rebind(Storage& storage, Extent extent) {
+  check_bounds(storage, extent);
+  detach(*this);
+  storage_ = &storage;
+  set_extent(extent);
+  attach(*this, observed_, nullptr);
+}
+
+void Handle::read(Origin at) {
+  // The O(1) path: nothing was written since this handle last looked. See Note [Epochs].
+  if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
+  StorageState::read(*this, detail::site_of(at));
+}
+
+void Handle::write(Origin at) { StorageState::write(*this, detail::site_of(at)); }
+
+// Note [Epochs]
+// Each storage counts its writes (epoch) and each handle remembers the epoch it last
+// observed. A read compares the two: equal means nothing changed, and costs two atomic
+// loads. Otherwise, under the storage lock, the writes after `observed` are looked up in the
+// ring (and the dropped regions), the most recent conflicting one is reported, and the
+// handle catches up. A write appends to the ring under the lock: O(1) whatever the number
+// of live handles. A handle's own write does not make it stale: when it had seen everything
+// before, it has seen its own write too. detect=write compares each write with every live
+// handle at once; such writes are marked checked_eagerly so a later read does not report
+// them again, and caught-up handles move to the new epoch so their next read stays O(1).
+
+__attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
+  if (t_untracked) return;
+  Storage& s = *h.storage_;
+  if (h.observed_.load(std::memory_order_relaxed) == s.epoch_.load(std::memory_order_acquire)) return;
+  std::optional<Finding> found;
+  {
+    std::lock_guard guard(s.state_->lock);
+    const std::uint64_t now = s.epoch_.load(std::memory_order_relaxed);
+    const std::uint64_t observed = h.observed_.load(std::memory_order_relaxed);
+    if (observed >= now) return;
+    if (s.state_->log) found = find_conflict(*s.state_->log, observer_of(h, at, now), observed);
+    h.observed_.store(now, std::memory_order_relaxed);
+  }
+  if (!found) return;
+  fill_storage(*found, s);
+  found->observer.stack = detail::capture_stack();
+  report_finding(*found);
+}
+
+__attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
+  Storage& s = *h.storage_;
+  StorageState& st = *s.state_;
+  const bool eager = detail::options().detect == detail::DetectMode::Write;
+  std::vector<void*> stack = detail::capture_stack();
+  std::vector<Finding> found;
+  {
+    std::lock_guard guard(st.lock);
+    if (!st.log) st.log = std::make_unique<WriteLog>();
+    const std::uint64_t epoch = s.epoch_.load(std::memory_order_relaxed) + 1;
+    s.epoch_.store(epoch, std::memory_order_release);
+    const Extent extent = h.extent();
+    std::uint64_t caught_up = epoch - 1;
+    h.observed_.compare_exchange_strong(caught_up, epoch, std::memory_order_relaxed);
+    if (eager) {
+      for (const Handle* other : st.live) {
+        if (other == &h) continue;
+        caught_up = epoch - 1;
+        const_cast<Handle*>(other)->observed_.compare_exchange_strong(caught_up, epoch, std::memory_order_relaxed);
+        const auto kind = conflict(other->owner(), other->family_, h.owner(), h.family_);
+        if (!kind) continue;
+        const Overlap ov = overlap(extent, other->extent());
+        if (ov == Overlap::No) continue;
+        Observer o = observer_of(*other, at, epoch);
+        o.stack = stack;
+        LoggedWrite w{epoch, extent, h.owner(), h.family_, h.label_, at, true, stack};
+        found.push_back(Finding{*kind, std::move(o), std::move(w), extent.end(), true, ov == Overlap::Maybe, 0, {}, 0});
+      }
+    }
+    append(*st.log, LoggedWrite{epoch, extent, h.owner(), h.family_, h.label_, at, eager, std::move(stack)});
+  }
+  for (Finding& f : found) {
+    fill_storage(f, s);
+    report_finding(f);
+  }
+}
+
+// ---- ScopedUntracked ----------------------------------------------------------------------
+
+ScopedUntracked::ScopedUntracked() : previous_(t_untracked) { t_untracked = true; }
+ScopedUntracked::~ScopedUntracked() { t_untracked = previous_; }
+
+// ---- registry.h ---------------------------------------------------------------------------
+
+namespace detail {
+
+std::string owner_name(Owner owner) {
+  switch (owner.kind) {
+    case OwnerKind::Module:
+      return owner.id == 0 ? "module" : "module #" + std::to_string(owner.id);
+    case OwnerKind::Snapshot:
+      return "snapshot #" + std::to_string(owner.id);
+    case OwnerKind::User:
+      return "user #" + std::to_string(owner.id);
+  }
+  return "owner #" + std::to_string(owner.id);
+}
+
+std::string device_name(int device_type, int device_index) {
+  if (device_type == 0) return "cpu";
+  if (device_type == 1) return "cuda:" + std::to_string(device_index);
+  return "device" + std::to_string(device_type) + ":" + std::to_string(device_index);
+}
+
+bool keeps_live_handles() {
+  static const bool keeps = options().detect == DetectMode::Write || !options().dump_alias_graph.empty();
+  return keeps;
+}
+
+void for_each_storage(const std::function<void(const Storage&, int device_type, int device_index,
+                                               const std::vector<const Handle*>&)>& fn) {
+  std::lock_guard guard(registry().lock);
+  for (const auto& [id, storage] : registry().live) {
+    StorageState& st = StorageState::of(*storage);
+    std::lock_guard storage_guard(st.lock);
+    std::vector<const Handle*> handles(st.live.begin(), st.live.end());
+    std::sort(handles.begin(), handles.end(), [](const Handle* a, const Handle* b) {
+      return a->extent().begin != b->extent().begin ? a->extent().begin < b->extent().begin : a->family() < b->family();
+    });
+    fn(*storage, StorageState::device_type(*storage), StorageState::device_index(*storage), handles);
+  }
+}
+
+__attribute__((noinline)) std::vector<void*> capture_stack() {
+  const int depth = options().stack_depth;
+  if (depth <= 0) return {};
+  // Skips this function, StorageState::read/write (never inlined) and their one caller:
+  // Handle::read/write or ag_track_read/write. The first frame kept is the user's.
+  constexpr int kSkip = 3;
+  std::vector<void*> frames(static_cast<std::size_t>(depth + kSkip));
+  const int n = backtrace(frames.data(), depth + kSkip);
+  if (n <= kSkip) return {};
+  frames.resize(static_cast<std::size_t>(n));
+  frames.erase(frames.begin(), frames.begin() + kSkip);
+  return frames;
+}
+
+}  // namespace detail
+}  // namespace aliasguard::tracker

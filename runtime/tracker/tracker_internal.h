@@ -1,0 +1,107 @@
+#pragma once
+// Internal: the detector's per-storage state, shared by tracker.cpp (the C++ API) and
+// c_api.cpp (the C ABI). Nothing here is visible to users of the tracker.
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <source_location>
+#include <unordered_set>
+#include <vector>
+
+#include "aliasguard/tracker/tracker.h"
+
+namespace aliasguard::tracker::detail {
+
+/// A call site whose strings outlive every report: the static strings of a
+/// std::source_location, or strings the C ABI interned. See Note [C origins] in c_api.cpp.
+struct Site {
+  const char* file = "";
+  const char* function = "";
+  std::uint32_t line = 0;
+};
+
+inline Site site_of(const std::source_location& at) {
+  return Site{at.file_name(), at.function_name(), at.line()};
+}
+
+/// The call site to print for the handle's creation: its std::source_location, or for a
+/// handle made through the C ABI the site its caller passed (c_api.cpp).
+Site created_site(const Handle& handle);
+
+/// Up to options().stack_depth return addresses of the caller, innermost first; empty when
+/// stack_depth is 0.
+std::vector<void*> capture_stack();
+
+/// One logged write.
+struct LoggedWrite {
+  std::uint64_t epoch = 0;
+  Extent extent;
+  Owner owner;
+  std::uint32_t family = 0;
+  std::uint32_t label = 0;
+  Site site;
+  bool checked_eagerly = false;  // detect=write already compared it with every live handle
+  std::vector<void*> stack;      // empty unless stack_depth > 0
+};
+
+/// The most recent write of one owner kind that fell out of the ring (no extent: the region
+/// it belongs to bounds it).
+struct DroppedWrite {
+  std::uint64_t epoch = 0;  // 0: none
+  Owner owner;
+  std::uint32_t family = 0;
+  std::uint32_t label = 0;
+  Site site;
+};
+
+// Note [Dropped writes]
+// The ring keeps the last kLogCapacity writes of a storage exactly. A write pushed out of it
+// is folded into one of kDroppedRegions byte regions: the region with exactly its bounds, a
+// free one, or else the one whose bounding range grows least. A region keeps, per owner
+// kind, the latest dropped write, plus whether more than one snapshot / family wrote there.
+// That is enough to decide conservatively whether a reader that fell far behind missed a
+// conflicting write (reported with write_known = false), while writers of disjoint views of
+// one flat buffer keep disjoint regions and so never conflict through the summary (the
+// 8-thread stress test relies on this: 8 disjoint views fit in the regions).
+inline constexpr std::size_t kLogCapacity = 32;
+inline constexpr std::size_t kDroppedRegions = 16;
+
+struct DroppedRegion {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  std::array<DroppedWrite, 3> latest;  // indexed by OwnerKind
+  std::uint32_t snapshot_id = 0;       // the first snapshot that wrote here
+  std::uint32_t family = 0;            // the first family that wrote here
+  bool many_snapshots = false;
+  bool many_families = false;
+};
+
+/// The writes of one storage: allocated on its first write.
+struct WriteLog {
+  std::array<LoggedWrite, kLogCapacity> ring;
+  std::uint32_t next = 0;  // slot of the next write
+  std::uint32_t size = 0;
+  std::vector<DroppedRegion> dropped;  // at most kDroppedRegions; see Note [Dropped writes]
+};
+
+/// Everything the tracker keeps per storage besides its id and epoch. Every field is guarded
+/// by `lock` (one per storage: there is no global lock on the read/write path).
+struct StorageState {
+  std::mutex lock;
+  std::uint32_t generation = 0;
+  std::unique_ptr<WriteLog> log;
+  std::unordered_set<const Handle*> live;  // only when keeps_live_handles()
+
+  // Entry points that take a Site rather than a std::source_location (the C ABI); the
+  // public Handle::read/write forward here. StorageState is a friend of Storage and Handle.
+  static void read(Handle& handle, const Site& at);
+  static void write(Handle& handle, const Site& at);
+  static StorageState& of(const Storage& storage) { return *storage.state_; }
+  static int device_type(const Storage& storage) { return storage.device_type_; }
+  static int device_index(const Storage& storage) { return storage.device_index_; }
+  static std::uint64_t epoch(const Storage& storage) { return storage.epoch_.load(std::memory_order_acquire); }
+};
+
+}  // namespace aliasguard::tracker::detail

@@ -1,0 +1,191 @@
+// What the checked runtime reports: each kind, with the owners, keys and the user's lines.
+
+#include "checked_test_util.h"
+
+using ag::check::Kind;
+
+namespace {
+
+// The seed, step by step (examples/seed_state_dict.cpp); returns the lines of its writes.
+struct SeedLines {
+  unsigned module_write = 0;
+  unsigned snapshot_write = 0;
+  unsigned module_write_again = 0;
+};
+
+SeedLines run_seed(bool deep) {
+  SeedLines lines;
+  TwoByTwo m;
+  ag::StateDict a = m.state_dict();
+  lines.module_write = __LINE__ + 1;
+  for (const ag::Tensor& v : m.parameters()) v.data() -= 0.5 * v.data();
+  if (deep) a = ag::deep_copy(a);
+  lines.snapshot_write = __LINE__ + 1;
+  for (const std::string& k : a.keys()) a[k].data() -= 0.5 * a[k].data();
+  lines.module_write_again = __LINE__ + 1;
+  for (const ag::Tensor& p : m.parameters()) p.data() -= 0.5 * p.data();
+  return lines;
+}
+
+}  // namespace
+
+TEST_F(CheckedTest, SeedWithoutDeepCopyReportsBothKindsAtTheUsersLines) {
+  const SeedLines lines = run_seed(/*deep=*/false);
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  const auto through = of_kind(Kind::WriteThroughSnapshot);
+  ASSERT_EQ(stale.size(), 1u) << "dedup keeps one report per (kind, read line, write line)";
+  ASSERT_EQ(through.size(), 1u);
+
+  // The snapshot entry, read while being halved, had seen the module halve it first.
+  EXPECT_EQ(base_name(stale[0].observer.file), "reports_test.cpp");
+  EXPECT_EQ(stale[0].observer.line, lines.snapshot_write);
+  EXPECT_EQ(stale[0].write.line, lines.module_write);
+  EXPECT_NE(stale[0].observer.owner.find("snapshot"), std::string::npos) << stale[0].observer.owner;
+  EXPECT_EQ(stale[0].write.owner, "module");
+  EXPECT_EQ(stale[0].observer.label, "fc.weight");
+  EXPECT_EQ(stale[0].write.label, "fc.weight");
+  EXPECT_TRUE(stale[0].write_known);
+  EXPECT_FALSE(stale[0].may_overlap);
+  EXPECT_EQ(stale[0].storage_bytes, 16u);
+  EXPECT_EQ(stale[0].device, "cpu");
+
+  // The module, read while being halved again, saw the write made through the snapshot.
+  EXPECT_EQ(through[0].observer.line, lines.module_write_again);
+  EXPECT_EQ(through[0].write.line, lines.snapshot_write);
+  EXPECT_EQ(through[0].observer.owner, "module");
+  EXPECT_NE(through[0].write.owner.find("snapshot"), std::string::npos);
+}
+
+TEST_F(CheckedTest, SeedWithDeepCopyReportsNothing) {
+  run_seed(/*deep=*/true);
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+TEST_F(CheckedTest, SnapshotReadAfterAnOptimizerStepIsStale) {
+  TwoByTwo m;
+  ag::StateDict old = m.state_dict();
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  const unsigned step_line = __LINE__ + 1;
+  opt.step();
+  const unsigned use_line = __LINE__ + 1;
+  const ag::Tensor norm = old["fc.bias"].mul(old["fc.bias"]).sum();
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].observer.line, use_line);
+  EXPECT_EQ(stale[0].write.line, step_line);
+  EXPECT_EQ(stale[0].observer.label, "fc.bias");
+  EXPECT_EQ(stale[0].storage_bytes, 8u);
+}
+
+TEST_F(CheckedTest, RestoringAStaleBestModelIsReportedAtTheLoad) {
+  TwoByTwo m;
+  ag::StateDict best = m.state_dict();  // meant as a snapshot, but shares storage
+  m.fc->weight.data().mul_(2);          // training goes on
+  const unsigned load_line = __LINE__ + 1;
+  m.load_state_dict(best);
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_FALSE(stale.empty());
+  EXPECT_EQ(stale[0].observer.line, load_line);
+  EXPECT_EQ(stale[0].observer.label, "fc.weight");
+}
+
+TEST_F(CheckedTest, DeepCopyIsTheFixNotAUse) {
+  // The seed deep-copies a state_dict after the module changed it; the copy holds the bytes
+  // as they are at the copy, and from then on nothing else can write them.
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  m.fc->bias.data().add_(1);
+  const ag::StateDict best = ag::deep_copy(sd);
+  m.fc->bias.data().add_(1);
+  (void)best.at("fc.bias").sum();
+  EXPECT_TRUE(ag::check::violations().empty());
+  EXPECT_FALSE(best.at("fc.bias").is_alias_of(m.fc->bias));
+}
+
+TEST_F(CheckedTest, WritingThroughASnapshotIsSeenByTheModule) {
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  const unsigned write_line = __LINE__ + 1;
+  sd["fc.weight"] *= 0.5;
+  const ag::Tensor y = m.fc->weight.sum();
+  const auto through = of_kind(Kind::WriteThroughSnapshot);
+  ASSERT_EQ(through.size(), 1u);
+  EXPECT_EQ(through[0].write.line, write_line);
+  EXPECT_EQ(through[0].write.label, "fc.weight");
+  EXPECT_EQ(through[0].observer.owner, "module");
+}
+
+TEST_F(CheckedTest, AStaleSnapshotThatIsNeverUsedIsNotReported) {
+  TwoByTwo m;
+  { ag::StateDict unused = m.state_dict(); }
+  ag::StateDict kept = m.state_dict();
+  m.fc->weight.data().zero_();
+  EXPECT_TRUE(ag::check::violations().empty()) << "detection is lazy: at the read that observes the write";
+}
+
+TEST_F(CheckedTest, PrintingIsNotAUseButComputingIs) {
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  m.fc->weight.data().fill_(1);
+  (void)ag::to_string(sd);
+  EXPECT_TRUE(ag::check::violations().empty());
+  (void)sd["fc.weight"].sum();
+  EXPECT_EQ(of_kind(Kind::StaleSnapshotRead).size(), 1u);
+}
+
+TEST_F(CheckedTest, ValueAccessorsAreReads) {
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  m.fc->bias.data().fill_(3);
+  (void)sd["fc.bias"].to_vector<float>();
+  ASSERT_EQ(of_kind(Kind::StaleSnapshotRead).size(), 1u);
+  ag::check::reset();
+  ag::StateDict sd2 = m.state_dict();
+  m.fc->bias.data().fill_(4);
+  (void)sd2["fc.bias"].equal(m.fc->bias);
+  EXPECT_EQ(of_kind(Kind::StaleSnapshotRead).size(), 1u);
+}
+
+TEST_F(CheckedTest, MutableDataPtrCountsAsAWrite) {
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  const unsigned write_line = __LINE__ + 1;
+  float* w = m.fc->weight.mutable_data_ptr<float>();
+  w[0] = 42.0f;
+  (void)sd["fc.weight"].const_data_ptr<float>();
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].write.line, write_line);
+}
+
+TEST_F(CheckedTest, DisjointSlicesOfOneFlatBufferNeverConflict) {
+  // Weight and bias as views of one flat buffer (a common fused-parameter layout).
+  struct Flat : ag::nn::Module {
+    Flat() : Module("Flat") {
+      flat = ag::zeros({6});
+      w = register_parameter("w", flat.narrow(0, 0, 4).view({2, 2}));
+      b = register_parameter("b", flat.narrow(0, 4, 2));
+    }
+    ag::Tensor flat, w, b;
+  } m;
+  ag::StateDict sd = m.state_dict();
+  m.w.data().add_(1);                   // the module writes only the weight's bytes
+  (void)sd["b"].sum();                  // the bias entry never saw a change
+  EXPECT_TRUE(ag::check::violations().empty());
+  (void)sd["w"].sum();
+  EXPECT_EQ(of_kind(Kind::StaleSnapshotRead).size(), 1u);
+}
+
+TEST(CheckedExplain, SaysWhatIsSharedAndWhatIsNot) {
+  const ag::Tensor flat = ag::zeros({6});
+  const ag::Tensor w = flat.narrow(0, 0, 4);
+  const ag::Tensor b = flat.narrow(0, 4, 2);
+  EXPECT_NE(ag::explain(w, flat).find("bytes [0, 16): a write through either is visible"), std::string::npos)
+      << ag::explain(w, flat);
+  EXPECT_NE(ag::explain(w, b).find("but no byte"), std::string::npos) << ag::explain(w, b);
+  EXPECT_NE(ag::explain(w, w.clone()).find("do not share storage"), std::string::npos);
+  EXPECT_NE(ag::explain(w, w).find("same handle"), std::string::npos);
+  const std::string s = ag::explain(flat, flat.view({2, 3}));
+  EXPECT_NE(s.find("share storage #" + std::to_string(flat.storage_id()) + ", bytes [0, 24)"), std::string::npos) << s;
+}
