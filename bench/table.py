@@ -52,16 +52,21 @@ def main(folder):
         extra = checked[name] - plain[name]
         rows.append((f"checked − unchecked, {label}", fmt(checked[name]), fmt(plain[name]), extra, "≤ +30 ns", extra <= 30))
     for name, label in (("BM_AddInPlace/1048576", "add_(t, alpha), 1M floats"),
-                        ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats"),
-                        ("BM_SnapshotAndRead", "state_dict() + read every entry")):
+                        ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats")):
         ratio = checked[name] / plain[name]
         rows.append((f"checked / unchecked, {label}", fmt(checked[name]), fmt(plain[name]), ratio, "≤ 1.03", ratio <= 1.03))
+    # No target of its own (issue 5 sets one for a whole training step); shown for the record.
+    name = "BM_SnapshotAndRead"
+    ratio = checked[name] / plain[name]
+    rows.append(("checked / unchecked, state_dict() of 4 tensors + read each", fmt(checked[name]),
+                 fmt(plain[name]), ratio, "—", None))
 
     print("| figure | ours | peer | ratio (or Δ) | target | met? |")
     print("|---|---|---|---|---|---|")
     for figure, ours, peer, ratio, target, met in rows:
         r = f"{ratio:+.1f} ns" if target.startswith("≤ +") else f"{ratio:.2f}"
-        print(f"| {figure} | {ours} | {peer} | {r} | {target} | {'yes' if met else 'NO'} |")
+        verdict = "—" if met is None else ("yes" if met else "NO")
+        print(f"| {figure} | {ours} | {peer} | {r} | {target} | {verdict} |")
     cpu = context.get("mhz_per_cpu", "?")
     try:
         model = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],

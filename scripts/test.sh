@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds the default preset and runs ctest, then
-# builds and runs the suite again under AddressSanitizer + UBSan (the asan preset).
-#   scripts/test.sh [--preset NAME]... [ctest arguments after --]
+# Runs every test: installs what is missing, then for each preset configures, builds and runs
+# ctest. By default:
+#   default  everything (unit, tracker, checked runtime, conformance vs real PyTorch, examples)
+#   asan     everything again under AddressSanitizer + UBSan
+#   tsan     the multi-threaded tracker tests (label tsan) under ThreadSanitizer
+#   scripts/test.sh [--preset NAME]... [-- ctest arguments]
 #   e.g. scripts/test.sh --preset default -- -R conformance
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,21 +16,28 @@ while [ $# -gt 0 ]; do
     --preset) presets+=("$2"); shift 2 ;;
     --preset=*) presets+=("${1#*=}"); shift ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
-[ "${#presets[@]}" -eq 0 ] && presets=(default asan)
+[ "${#presets[@]}" -eq 0 ] && presets=(default asan tsan)
 
 scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
 for preset in "${presets[@]}"; do
+  targets=()
+  labels=()
+  if [ "$preset" = tsan ]; then
+    # ThreadSanitizer is for the code that runs threads: the tracker's stress tests.
+    targets=(--target aliasguard_tracker_stress aliasguard_tracker_tests)
+    labels=(-L tsan)
+  fi
   echo "== preset $preset: configure and build ($jobs jobs)"
   cmake --preset "$preset"
-  cmake --build --preset "$preset" -j "$jobs"
+  cmake --build --preset "$preset" -j "$jobs" "${targets[@]}"
   echo "== preset $preset: ctest"
-  if ! ctest --preset "$preset" -j "$jobs" "${ctest_args[@]}"; then
+  if ! ctest --preset "$preset" -j "$jobs" "${labels[@]}" "${ctest_args[@]}"; then
     status=1
   fi
 done
