@@ -6,15 +6,6 @@
 
 namespace aliasguard::check {
 
-const char* kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::StaleSnapshotRead: return "stale-snapshot-read";
-    case Kind::WriteThroughSnapshot: return "write-through-snapshot";
-    case Kind::SharedWrite: return "shared-write";
-  }
-  return "?";
-}
-
 bool enabled() { return false; }
 std::vector<Violation> violations() { return {}; }
 void reset() {}

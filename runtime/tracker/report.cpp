@@ -368,15 +368,6 @@ void install_exit_handler() {
 
 namespace aliasguard::check {
 
-const char* kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::StaleSnapshotRead: return "stale-snapshot-read";
-    case Kind::WriteThroughSnapshot: return "write-through-snapshot";
-    case Kind::SharedWrite: return "shared-write";
-  }
-  return "unknown";
-}
-
 bool enabled() { return true; }
 
 std::vector<Violation> violations() {

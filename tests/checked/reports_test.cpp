@@ -189,3 +189,21 @@ TEST(CheckedExplain, SaysWhatIsSharedAndWhatIsNot) {
   const std::string s = ag::explain(flat, flat.view({2, 3}));
   EXPECT_NE(s.find("share storage #" + std::to_string(flat.storage_id()) + ", bytes [0, 24)"), std::string::npos) << s;
 }
+
+// The tracker runs on the host at op dispatch, so CUDA storage is tracked the same way.
+TEST_F(CheckedTest, CudaSnapshotSeesAnOptimizerStepOnTheGpu) {
+  if (!ag::cuda::is_available()) GTEST_SKIP() << "no usable CUDA device";
+  TwoByTwo m;
+  m.to(ag::Device::cuda(0));
+  ag::StateDict old = m.state_dict();
+  ag::StateDict best = ag::deep_copy(m.state_dict());
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes(), ag::Device::cuda(0));
+  opt.step();
+  (void)best.at("fc.weight").sum();
+  EXPECT_TRUE(ag::check::violations().empty()) << "the deep copy lives in its own device memory";
+  (void)old.at("fc.weight").sum();
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].device, "cuda:0");
+}

@@ -15,7 +15,14 @@ namespace check {
 /// The three kinds, named as in reports and suppression files.
 enum class Kind : std::uint8_t { StaleSnapshotRead, WriteThroughSnapshot, SharedWrite };
 /// "stale-snapshot-read", "write-through-snapshot", "shared-write".
-const char* kind_name(Kind kind);
+constexpr const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::StaleSnapshotRead: return "stale-snapshot-read";
+    case Kind::WriteThroughSnapshot: return "write-through-snapshot";
+    case Kind::SharedWrite: return "shared-write";
+  }
+  return "unknown";
+}
 
 /// One side of a violation: who, where, which bytes.
 struct Access {
