@@ -19,9 +19,9 @@ case "$cmd" in
     build=build/gpu
     carry=build/gpu-carry
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=ON >/dev/null
-    cmake --build "$build" -j "$(nproc)" --target aliasguard_runtime_tests seed_state_dict
+    cmake --build "$build" -j "$(nproc)" --target aliasguard_runtime_tests aliasguard_checked_tests seed_state_dict
     rm -rf "$carry" && mkdir -p "$carry"
-    for exe in tests/runtime/aliasguard_runtime_tests examples/seed_state_dict; do
+    for exe in tests/runtime/aliasguard_runtime_tests tests/checked/aliasguard_checked_tests examples/seed_state_dict; do
       strip -o "$carry/$(basename "$exe")" "$build/$exe"
     done
     git rev-parse HEAD > "$carry/COMMIT" 2>/dev/null || echo unknown > "$carry/COMMIT"
@@ -56,6 +56,10 @@ case "$cmd" in
       echo "run.sh: no CUDA test ran: no usable GPU here (see $out/runtime_tests.log)" | tee -a "$out/summary.txt" >&2
       [ "$status" -ne 0 ] || status=3
     fi
+    # The checked runtime on CUDA storage (its CUDA test skips without a GPU).
+    ALIASGUARD_OPTIONS=report_format=json timeout 120 "$carry/aliasguard_checked_tests" \
+      --gtest_output="xml:$out/checked_tests.xml" > "$out/checked_tests.log" 2>&1 || status=$?
+    echo "checked runtime tests: $(grep -c '^\[       OK \]' "$out/checked_tests.log" || true) passed, $(grep -c '^\[  FAILED  \].*(' "$out/checked_tests.log" || true) failed" | tee -a "$out/summary.txt"
     # The seed example on the host, as a smoke test of the carried build.
     "$carry/seed_state_dict" --shallow > "$out/seed_shallow.txt" 2>&1 || status=$?
     exit "$status"

@@ -1,0 +1,86 @@
+//===--- AliasFlow.h - Where module storage flows inside one function -----===//
+//
+// A forward may-alias analysis over the Clang CFG of one function body, in the spirit of
+// bugprone-use-after-move: which local variables hold storage of a module (from an alias
+// source, through copies, views, indexing, range-for and structured bindings), where that
+// storage is written in place, and which kept aliases went stale because the module
+// changed after they were taken. Reassignment from a deep copy ends an alias; facts from
+// a later loop iteration flow back along the CFG's back edges.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AG_ANALYZER_ALIASFLOW_H
+#define AG_ANALYZER_ALIASFLOW_H
+
+#include "llvm/ADT/StringRef.h"
+#include <string>
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class Decl;
+class Expr;
+class FunctionDecl;
+class Stmt;
+class ValueDecl;
+} // namespace clang
+
+namespace clang::tidy::aliasguard {
+
+class AliasModel;
+
+/// Where a value's storage came from, and whether its module changed since.
+struct AliasFact {
+  /// The alias-source call (`m.state_dict()`); the note points here.
+  const CallExpr *Source = nullptr;
+  /// The module whose storage is shared; null when it cannot be named.
+  const Decl *Module = nullptr;
+  /// The constant key the value was taken with (`sd["fc.weight"]`), if any.
+  llvm::StringRef Key;
+  /// A change of the module after `Source` on some path, if any.
+  const Stmt *StaleBy = nullptr;
+
+  bool operator==(const AliasFact &O) const {
+    return Source == O.Source && Module == O.Module && Key == O.Key &&
+           StaleBy == O.StaleBy;
+  }
+};
+
+/// An in-place write that reaches module storage through an alias.
+struct AliasWrite {
+  /// The first in-place call of a chain (`v.mul_(a).add_(b)` reports `mul_`).
+  const Expr *Write = nullptr;
+  std::string Operation;
+  AliasFact Fact;
+  /// Under an update guard (`torch::NoGradGuard`), or copying values from another
+  /// module (a target-network update): the user means to change the module.
+  bool Intended = false;
+};
+
+/// A kept alias used as a snapshot after its module changed.
+struct StaleUse {
+  const Stmt *Use = nullptr;
+  /// `load_state_dict`, `copy_`, `operator==`, `return`, ...
+  std::string How;
+  const ValueDecl *Kept = nullptr;
+  AliasFact Fact;
+};
+
+/// Receives each event once, from the analysis' final pass.
+class AliasFlowObserver {
+public:
+  virtual ~AliasFlowObserver();
+  virtual void onWrite(const AliasWrite &) {}
+  virtual void onStaleUse(const StaleUse &) {}
+};
+
+/// Analyses the body of `Fn` and reports its events to `Observer`.
+void analyzeAliasFlow(const FunctionDecl &Fn, ASTContext &Ctx, const AliasModel &Model,
+                      AliasFlowObserver &Observer);
+
+/// A statement as the user wrote it (`model->state_dict()`), cut short for messages.
+std::string spelling(const Stmt *S, const ASTContext &Ctx);
+
+} // namespace clang::tidy::aliasguard
+
+#endif // AG_ANALYZER_ALIASFLOW_H

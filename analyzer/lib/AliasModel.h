@@ -1,0 +1,116 @@
+//===--- AliasModel.h - What the checks know about tensor APIs ------------===//
+//
+// The tables both checks share: which calls hand out storage of a module (alias
+// sources), which keep it (views, detach, indexing), which copy it (clone, deep_copy),
+// which write it (in-place ops) and which change a module (optimizer step,
+// load_state_dict). Every table is a check option with defaults for LibTorch and
+// aliasguard's runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AG_ANALYZER_ALIASMODEL_H
+#define AG_ANALYZER_ALIASMODEL_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseMap.h"
+#include <string>
+#include <vector>
+
+namespace clang {
+class CallExpr;
+class CXXRecordDecl;
+class Expr;
+class FunctionDecl;
+class QualType;
+} // namespace clang
+
+namespace clang::tidy::aliasguard {
+
+/// A semicolon-separated list of names; an entry `*suffix` matches any name ending in
+/// `suffix` (`*_` is every in-place method of LibTorch's naming convention) and `-name`
+/// excludes a name that a suffix would match.
+class NameList {
+public:
+  explicit NameList(llvm::StringRef SemicolonSeparated);
+  bool matches(llvm::StringRef Name) const;
+
+private:
+  std::vector<std::string> Exact;
+  std::vector<std::string> Suffixes;
+  std::vector<std::string> Excluded;
+};
+
+/// The option values of one check, as the user wrote them (stored back verbatim).
+struct AliasModelOptions {
+  std::string AliasSources;
+  std::string MutatingMethods;
+  std::string AliasPreservingMethods;
+  std::string DeepCopyFunctions;
+  std::string ModuleMutators;
+  std::string SnapshotUses;
+  std::string ModuleTypes;
+  std::string UpdateGuards;
+
+  /// Reads every option once; `DefaultAliasSources` differs per check.
+  static AliasModelOptions read(const ClangTidyCheck::OptionsView &Options,
+                                llvm::StringRef DefaultAliasSources);
+  void store(ClangTidyOptions::OptionMap &Opts,
+             const ClangTidyCheck::OptionsView &Options) const;
+};
+
+inline constexpr llvm::StringRef DefaultAllAliasSources =
+    "state_dict;named_parameters;parameters;named_buffers;buffers";
+
+/// The parsed tables plus the type questions the flow analysis asks.
+class AliasModel {
+public:
+  explicit AliasModel(AliasModelOptions Opts);
+
+  const AliasModelOptions &options() const { return Opts; }
+
+  bool isAliasSource(llvm::StringRef Name) const { return Sources.matches(Name); }
+  bool isAliasPreserving(llvm::StringRef Name) const {
+    return Preserving.matches(Name);
+  }
+  bool isMutating(llvm::StringRef Name) const { return Mutating.matches(Name); }
+  bool isModuleMutator(llvm::StringRef Name) const {
+    return ModuleMutators.matches(Name);
+  }
+  bool isSnapshotUse(llvm::StringRef Name) const { return SnapshotUses.matches(Name); }
+
+  /// `clone()`, `deep_copy(...)`, and `to(..., copy=true)`: the result owns new storage.
+  bool isDeepCopy(const CallExpr *Call) const;
+
+  /// True for a module or optimizer, seen through references, pointers, shared_ptr /
+  /// unique_ptr and ModuleHolder wrappers (`torch::nn::Linear`).
+  bool isModuleType(QualType T) const;
+  /// True for the ModuleTypes entries named `...Optimizer` and classes derived from them:
+  /// they change the modules whose parameters they were built from.
+  bool isOptimizerType(QualType T) const;
+  /// True for the RAII types that mark a scope of intended parameter updates
+  /// (`torch::NoGradGuard`).
+  bool isUpdateGuardType(QualType T) const;
+
+private:
+  bool recordMatches(const CXXRecordDecl *RD, const NameList &Names,
+                     llvm::DenseMap<const CXXRecordDecl *, bool> &Cache) const;
+
+  AliasModelOptions Opts;
+  NameList Sources, Mutating, Preserving, DeepCopies, ModuleMutators, SnapshotUses,
+      ModuleTypeNames, OptimizerTypeNames, GuardTypeNames;
+  mutable llvm::DenseMap<const CXXRecordDecl *, bool> ModuleTypeCache;
+  mutable llvm::DenseMap<const CXXRecordDecl *, bool> OptimizerTypeCache;
+  mutable llvm::DenseMap<const CXXRecordDecl *, bool> GuardTypeCache;
+};
+
+/// The name a call is known by in the tables: the method or function name
+/// (`add_`, `deep_copy`) or the operator spelling (`operator-=`, `operator[]`).
+std::string calleeName(const CallExpr *Call);
+
+/// Whether a value of type `T` can share tensor storage (false for numbers, strings,
+/// keys), so `auto n = sd.size()` or a structured binding's key is never tracked.
+bool mayHoldStorage(QualType T);
+
+} // namespace clang::tidy::aliasguard
+
+#endif // AG_ANALYZER_ALIASMODEL_H

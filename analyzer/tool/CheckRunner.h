@@ -1,0 +1,32 @@
+//===--- CheckRunner.h - aliasguard-check's driver -------------------------===//
+
+#ifndef AG_ANALYZER_CHECKRUNNER_H
+#define AG_ANALYZER_CHECKRUNNER_H
+
+#include <string>
+#include <vector>
+
+namespace clang::tooling {
+class CompilationDatabase;
+} // namespace clang::tooling
+
+namespace aliasguard::check {
+
+/// What the command line asked for (files and compile commands come separately).
+struct RunOptions {
+  std::string Checks;     ///< extra glob after `-*,aliasguard-*`, as clang-tidy's --checks
+  std::string Format;     ///< "text" or "json"
+  std::string OutputFile; ///< empty: stdout
+  std::string ConfigFile; ///< empty: `.clang-tidy` files next to the sources
+};
+
+/// The process exit codes.
+enum ExitCode : int { NoFindings = 0, Findings = 1, ToolError = 2 };
+
+/// Runs the enabled aliasguard checks over `Files` and writes the findings.
+int runChecks(const clang::tooling::CompilationDatabase &Compilations,
+              const std::vector<std::string> &Files, const RunOptions &Options);
+
+} // namespace aliasguard::check
+
+#endif // AG_ANALYZER_CHECKRUNNER_H

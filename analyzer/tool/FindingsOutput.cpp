@@ -1,0 +1,118 @@
+//===--- FindingsOutput.cpp -----------------------------------------------===//
+
+#include "FindingsOutput.h"
+
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace aliasguard::check {
+
+namespace {
+
+using clang::tidy::ClangTidyError;
+using clang::tooling::DiagnosticMessage;
+
+/// Line and column (both 1-based, columns in bytes as Clang counts them) of a file offset,
+/// and the text of that line.
+struct Position {
+  unsigned Line = 0;
+  unsigned Column = 0;
+  llvm::StringRef LineText;
+};
+
+/// Reads each file once; the diagnostics carry offsets, people read lines.
+class SourceFiles {
+public:
+  Position locate(const DiagnosticMessage &M) {
+    Position P;
+    if (M.FilePath.empty())
+      return P;
+    auto [It, Inserted] = Buffers.try_emplace(M.FilePath);
+    if (Inserted)
+      if (auto Buffer = llvm::MemoryBuffer::getFile(M.FilePath))
+        It->second = std::move(*Buffer);
+    if (!It->second || M.FileOffset > It->second->getBufferSize())
+      return P;
+    const llvm::StringRef Text = It->second->getBuffer();
+    const llvm::StringRef Before = Text.take_front(M.FileOffset);
+    const size_t LineStart = Before.rfind('\n') + 1; // npos + 1 == 0
+    P.Line = static_cast<unsigned>(Before.count('\n')) + 1;
+    P.Column = static_cast<unsigned>(M.FileOffset - LineStart) + 1;
+    P.LineText = Text.substr(LineStart).take_until([](char C) { return C == '\n' || C == '\r'; });
+    return P;
+  }
+
+private:
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
+};
+
+llvm::StringRef levelName(const ClangTidyError &E) {
+  switch (E.DiagLevel) {
+  case ClangTidyError::Remark:
+    return "remark";
+  case ClangTidyError::Warning:
+    return "warning";
+  case ClangTidyError::Error:
+    return "error";
+  }
+  return "warning";
+}
+
+void writeMessage(const DiagnosticMessage &M, llvm::StringRef Level, llvm::StringRef Check,
+                  SourceFiles &Files, llvm::raw_ostream &OS) {
+  const Position P = Files.locate(M);
+  if (!M.FilePath.empty())
+    OS << M.FilePath << ':' << P.Line << ':' << P.Column << ": ";
+  OS << Level << ": " << M.Message;
+  if (!Check.empty())
+    OS << " [" << Check << ']';
+  OS << '\n';
+  if (P.Line == 0)
+    return;
+  OS << P.LineText << '\n';
+  // The caret keeps tabs so it lines up under the source text.
+  for (unsigned I = 0; I + 1 < P.Column && I < P.LineText.size(); ++I)
+    OS << (P.LineText[I] == '\t' ? '\t' : ' ');
+  OS << "^\n";
+}
+
+llvm::json::Object jsonMessage(const DiagnosticMessage &M, SourceFiles &Files) {
+  const Position P = Files.locate(M);
+  return llvm::json::Object{{"message", M.Message},
+                            {"file", M.FilePath},
+                            {"line", P.Line},
+                            {"column", P.Column}};
+}
+
+} // namespace
+
+void writeText(llvm::ArrayRef<ClangTidyError> Errors, llvm::raw_ostream &OS) {
+  SourceFiles Files;
+  for (const ClangTidyError &E : Errors) {
+    writeMessage(E.Message, levelName(E), E.DiagnosticName, Files, OS);
+    for (const DiagnosticMessage &Note : E.Notes)
+      writeMessage(Note, "note", "", Files, OS);
+  }
+}
+
+void writeJson(llvm::ArrayRef<ClangTidyError> Errors, llvm::raw_ostream &OS) {
+  SourceFiles Files;
+  llvm::json::Array Diagnostics;
+  for (const ClangTidyError &E : Errors) {
+    llvm::json::Object Entry = jsonMessage(E.Message, Files);
+    Entry["check"] = E.DiagnosticName;
+    Entry["level"] = levelName(E);
+    llvm::json::Array Notes;
+    for (const DiagnosticMessage &Note : E.Notes)
+      Notes.push_back(jsonMessage(Note, Files));
+    Entry["notes"] = std::move(Notes);
+    Diagnostics.push_back(std::move(Entry));
+  }
+  OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                   {"diagnostics", std::move(Diagnostics)}}))
+     << '\n';
+}
+
+} // namespace aliasguard::check
