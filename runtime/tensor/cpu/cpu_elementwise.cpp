@@ -89,6 +89,42 @@ void unary(UnaryOp op, const StridedView& out, const StridedView& in) {
   });
 }
 
+namespace {
+
+// Note [Fused add]
+// PyTorch's float kernels compute x + alpha*y as one fused multiply-add (one rounding). With
+// FMA hardware we use the instruction (8 floats at a time); elsewhere a double-precision
+// sum rounds once too, since the product of two floats is exact in double. Both give
+// PyTorch's float; the hardware path is ~4x faster than converting through double.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("avx2,fma"))) void fused_add_fma(float* out, const float* x, const float* y, float alpha,
+                                                        std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) out[i] = __builtin_fmaf(alpha, y[i], x[i]);
+}
+bool has_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+#endif
+
+/// The contiguous float32 add/sub with alpha; false when the views need the general path.
+bool fused_add_contiguous(BinaryOp op, const StridedView& out, const StridedView& a, const StridedView& b,
+                          double alpha) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (a.dtype != kFloat32 || (op != BinaryOp::Add && op != BinaryOp::Sub) || !has_fma()) return false;
+  if (!out.is_contiguous() || !a.is_contiguous() || !b.is_contiguous()) return false;
+  const auto signed_alpha = static_cast<float>(op == BinaryOp::Add ? alpha : -alpha);
+  fused_add_fma(static_cast<float*>(out.data), static_cast<const float*>(a.data), static_cast<const float*>(b.data),
+                signed_alpha, out.numel());
+  return true;
+#else
+  (void)op, (void)out, (void)a, (void)b, (void)alpha;
+  return false;
+#endif
+}
+
+}  // namespace
+
 void binary(BinaryOp op, const StridedView& out, const StridedView& a, const StridedView& b,
             double alpha) {
   check_dtype(op_name(op), b, a.dtype, "both inputs");
@@ -101,6 +137,7 @@ void binary(BinaryOp op, const StridedView& out, const StridedView& a, const Str
     return;
   }
   check_dtype(op_name(op), out, a.dtype, "out");
+  if (fused_add_contiguous(op, out, a, b, alpha)) return;
   dispatch_numeric(a.dtype, op_name(op), [&](auto tag) {
     using T = typename decltype(tag)::type;
     with_arithmetic<T>(op, alpha, [&](auto f) { map2<T, T, T>(out, a, b, f); });
