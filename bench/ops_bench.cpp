@@ -5,6 +5,8 @@
 
 #include <aliasguard/aliasguard.h>
 
+#include "resnet50_shapes.h"
+
 namespace ag = aliasguard;
 
 namespace {
@@ -40,6 +42,36 @@ void BM_SnapshotAndRead(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SnapshotAndRead);
+
+void BM_Clone64MB(benchmark::State& state) {
+  const ag::Tensor a = ag::ones({16 << 20});
+  for (auto _ : state) benchmark::DoNotOptimize(a.clone());
+  state.SetBytesProcessed(state.iterations() * (64LL << 20));
+}
+BENCHMARK(BM_Clone64MB)->Unit(benchmark::kMillisecond);
+
+/// A module holding ResNet-50's 161 parameters.
+struct ResNet50Params : ag::nn::Module {
+  ResNet50Params() : Module("ResNet50Params") {
+    for (const auto& [name, shape] : bench::resnet50_parameter_shapes()) {
+      std::string key = name;
+      for (char& c : key) c = c == '.' ? '_' : c;  // parameter names may not contain '.'
+      register_parameter(key, ag::ones(shape));
+    }
+  }
+};
+
+// state_dict, deep_copy (new storage for all 161 entries), load_state_dict (copy back).
+void BM_StateDictDeepCopyLoad(benchmark::State& state) {
+  ResNet50Params model;
+  for (auto _ : state) {
+    const ag::StateDict copy = ag::deep_copy(model.state_dict());
+    model.load_state_dict(copy);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * 25557032LL * 4 * 2);
+}
+BENCHMARK(BM_StateDictDeepCopyLoad)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

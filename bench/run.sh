@@ -4,6 +4,7 @@
 #   - tracker write cost with 1, 100 and 10,000 live views of one flat buffer
 #   - an unchanged read; bytes per handle
 #   - checked / unchecked runtime on the same tensor ops (64 and 1M elements)
+#   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops
 # Repeats each benchmark (default 5) and reports medians.
 #   bench/run.sh [--repetitions N] [--build DIR]
 set -euo pipefail
@@ -23,19 +24,26 @@ done
 scripts/install-deps.sh >/dev/null
 echo "== building benchmarks in $build (Release)" >&2
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=OFF -DBUILD_TESTING=OFF \
-  -DAG_BUILD_EXAMPLES=OFF >/dev/null
+  -DAG_BUILD_EXAMPLES=OFF -DAG_BUILD_ANALYZER=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target aliasguard_tracker_bench aliasguard_ops_bench aliasguard_ops_bench_checked >&2
+if cmake --build "$build" --target help | grep -q aliasguard_libtorch_bench; then
+  cmake --build "$build" -j "$(nproc)" --target aliasguard_libtorch_bench >&2
+fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true --benchmark_format=json)
 echo "== tracker benchmarks ($reps repetitions)" >&2
 "$build/bench/aliasguard_tracker_bench" "${common[@]}" > "$out/tracker.json"
-# Alternate the two builds so drift on the machine hits both alike.
+# Alternate the builds (and LibTorch, the peer) so drift on the machine hits all alike.
+variants=("" _checked)
+[ -x "$build/bench/aliasguard_libtorch_bench" ] && variants+=(_libtorch)
 for round in 1 2; do
-  for variant in "" _checked; do
+  for variant in "${variants[@]}"; do
     echo "== ops benchmarks${variant:- (unchecked)}, round $round" >&2
-    "$build/bench/aliasguard_ops_bench$variant" "${common[@]}" > "$out/ops${variant}_$round.json"
+    exe="$build/bench/aliasguard_ops_bench$variant"
+    [ "$variant" = _libtorch ] && exe="$build/bench/aliasguard_libtorch_bench"
+    "$exe" "${common[@]}" > "$out/ops${variant}_$round.json"
   done
 done
 python3 bench/table.py "$out"

@@ -26,7 +26,9 @@ def ns(b):
 
 
 def fmt(v):
-    return f"{v:,.1f} ns" if v < 1e4 else f"{v / 1e3:,.1f} µs"
+    if v < 1e4:
+        return f"{v:,.1f} ns"
+    return f"{v / 1e3:,.1f} µs" if v < 1e7 else f"{v / 1e6:,.1f} ms"
 
 
 def main(folder):
@@ -44,6 +46,8 @@ def main(folder):
 
     def ops(variant):
         runs = [medians(p)[0] for p in sorted(glob.glob(os.path.join(folder, f"ops{variant}_*.json")))]
+        if not runs:
+            return None
         return {k: statistics.median(ns(r[k]) for r in runs) for k in runs[0]}
 
     plain, checked = ops(""), ops("_checked")
@@ -60,6 +64,16 @@ def main(folder):
     ratio = checked[name] / plain[name]
     rows.append(("checked / unchecked, state_dict() of 4 tensors + read each", fmt(checked[name]),
                  fmt(plain[name]), ratio, "—", None))
+
+    torch = ops("_libtorch")
+    if torch is not None:
+        for name, label in (("BM_AddInPlace/1048576", "add_(t, alpha), 1M floats"),
+                            ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats"),
+                            ("BM_Clone64MB", "clone() of 64 MB"),
+                            ("BM_StateDictDeepCopyLoad", "ResNet-50 dict: state_dict + deep copy + load")):
+            ratio = plain[name] / torch[name]
+            rows.append((f"aliasguard / LibTorch, {label}", fmt(plain[name]), fmt(torch[name]), ratio, "≤ 1.00",
+                         ratio <= 1.0))
 
     print("| figure | ours | peer | ratio (or Δ) | target | met? |")
     print("|---|---|---|---|---|---|")
