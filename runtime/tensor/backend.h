@@ -88,8 +88,9 @@ class Backend {
   virtual ~Backend() = default;
 
   virtual DeviceType type() const = 0;
-  /// Zero-filled memory; throws aliasguard::Error on failure (CUDA's error text included).
-  virtual void* allocate(std::size_t nbytes, int device) = 0;
+  /// Memory, zero-filled unless `zero` is false (for storage a copy overwrites at once);
+  /// throws aliasguard::Error on failure (CUDA's error text included).
+  virtual void* allocate(std::size_t nbytes, int device, bool zero = true) = 0;
   virtual void deallocate(void* ptr, std::size_t nbytes, int device) noexcept = 0;
 
   virtual void fill(const StridedView& out, double value) = 0;

@@ -20,7 +20,8 @@ std::string shape_str(const Shape& shape) {
 
 namespace detail {
 
-Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created) {
+namespace {
+Tensor new_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created, bool zero_fill) {
   std::int64_t numel = 1;
   for (std::int64_t s : sizes) {
     if (s < 0) throw Error("negative dimension in shape " + shape_str(sizes));
@@ -30,8 +31,18 @@ Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin c
     throw Error("tensors with more than " + std::to_string(kMaxDims) + " dimensions are not supported (shape " +
                 shape_str(sizes) + ")");
   }
-  auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(numel) * element_size(dtype), device);
+  auto storage =
+      std::make_shared<StorageImpl>(static_cast<std::size_t>(numel) * element_size(dtype), device, zero_fill);
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, sizes, contiguous_strides(sizes), 0, created));
+}
+}  // namespace
+
+Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created) {
+  return new_tensor(sizes, dtype, device, created, /*zero_fill=*/true);
+}
+
+Tensor make_tensor_for_copy(const Shape& sizes, ScalarType dtype, Device device, Origin created) {
+  return new_tensor(sizes, dtype, device, created, /*zero_fill=*/false);
 }
 
 namespace {
@@ -54,8 +65,12 @@ bool non_overlapping_and_dense(const TensorImpl& t) {
 
 Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device, Origin created) {
   const TensorImpl& src = *t.impl();
-  if (src.is_contiguous() || !non_overlapping_and_dense(src)) return make_tensor(src.sizes(), dtype, device, created);
-  auto storage = std::make_shared<StorageImpl>(static_cast<std::size_t>(src.numel()) * element_size(dtype), device);
+  if (src.is_contiguous() || !non_overlapping_and_dense(src)) {
+    return make_tensor_for_copy(src.sizes(), dtype, device, created);
+  }
+  // Dense: every byte of the new storage is an element the copy writes.
+  auto storage =
+      std::make_shared<StorageImpl>(static_cast<std::size_t>(src.numel()) * element_size(dtype), device, false);
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), dtype, src.sizes(), src.strides(), 0, created));
 }
 
@@ -167,7 +182,7 @@ namespace {
 
 /// `src` brought to the host as a contiguous tensor of `dtype`.
 Tensor host_contiguous(const Tensor& src, ScalarType dtype) {
-  Tensor out = make_tensor(src.sizes(), dtype, Device::cpu());
+  Tensor out = make_tensor_for_copy(src.sizes(), dtype, Device::cpu(), Origin::current());
   if (src.device().is_cpu()) {
     cpu_backend().copy(out.impl()->strided_view(), src.impl()->strided_view());
     return out;
@@ -175,7 +190,7 @@ Tensor host_contiguous(const Tensor& src, ScalarType dtype) {
   // Make it contiguous and of the right dtype on its own device first, then one transfer.
   Tensor staged = src;
   if (!src.is_contiguous() || src.dtype() != dtype) {
-    staged = make_tensor(src.sizes(), dtype, src.device());
+    staged = make_tensor_for_copy(src.sizes(), dtype, src.device(), Origin::current());
     backend_for(src.device()).copy(staged.impl()->strided_view(), src.impl()->strided_view());
   }
   const std::size_t nbytes = static_cast<std::size_t>(src.numel()) * element_size(dtype);
@@ -216,7 +231,7 @@ void copy_into(const Tensor& dst, const Tensor& src) {
     return;
   }
   // host to device: expand and convert on the host, one transfer, then lay out on the device
-  Tensor host = make_tensor(d.sizes(), d.dtype(), Device::cpu());
+  Tensor host = make_tensor_for_copy(d.sizes(), d.dtype(), Device::cpu(), Origin::current());
   cpu_backend().copy(host.impl()->strided_view(), broadcast_view(s, d.sizes()));
   Backend& backend = backend_for(d.device());
   const std::size_t nbytes = static_cast<std::size_t>(d.numel()) * element_size(d.dtype());
@@ -225,7 +240,7 @@ void copy_into(const Tensor& dst, const Tensor& src) {
     backend.synchronize(d.device().index());  // `host` is freed when we return
     return;
   }
-  Tensor staged = make_tensor(d.sizes(), d.dtype(), d.device());
+  Tensor staged = make_tensor_for_copy(d.sizes(), d.dtype(), d.device(), Origin::current());
   backend.copy_bytes(staged.impl()->data(), host.impl()->data(), nbytes, CopyKind::HostToDevice, d.device().index());
   backend.copy(d.strided_view(), staged.impl()->strided_view());
   backend.synchronize(d.device().index());

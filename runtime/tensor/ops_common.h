@@ -12,8 +12,11 @@ namespace aliasguard::detail {
 
 /// New contiguous, zero-filled tensor (a new user owner in the checked runtime).
 Tensor make_tensor(const Shape& sizes, ScalarType dtype, Device device, Origin created = Origin::current());
-/// New zero-filled tensor with `t`'s sizes, and its strides when `t` is non-overlapping and
-/// dense (PyTorch's preserve_format, used by clone() and to()), row-major otherwise.
+/// Like make_tensor, for a caller that writes every element at once (a copy): no zero fill.
+Tensor make_tensor_for_copy(const Shape& sizes, ScalarType dtype, Device device, Origin created);
+/// New tensor with `t`'s sizes, and its strides when `t` is non-overlapping and dense
+/// (PyTorch's preserve_format, used by clone() and to()), row-major otherwise. Not
+/// zero-filled: callers copy into every element at once.
 Tensor make_tensor_like(const Tensor& t, ScalarType dtype, Device device, Origin created);
 /// Throws when several elements of `t` share one memory location (an expanded tensor):
 /// writing through it would be ill-defined, and PyTorch refuses it too.

@@ -10,7 +10,7 @@ namespace {
 std::atomic<std::uint64_t> next_storage_id{1};
 }  // namespace
 
-StorageImpl::StorageImpl(std::size_t nbytes, Device device)
+StorageImpl::StorageImpl(std::size_t nbytes, Device device, bool zero_fill)
     : nbytes_(nbytes),
       device_(device),
       id_(next_storage_id.fetch_add(1, std::memory_order_relaxed)),
@@ -20,7 +20,7 @@ StorageImpl::StorageImpl(std::size_t nbytes, Device device)
       tracked_(nbytes, device.is_cuda() ? 1 : 0, device.index())
 #endif
 {
-  data_ = backend_->allocate(nbytes, device.index());
+  data_ = backend_->allocate(nbytes, device.index(), zero_fill);
 }
 
 StorageImpl::~StorageImpl() { backend_->deallocate(data_, nbytes_, device_.index()); }

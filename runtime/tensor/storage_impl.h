@@ -18,8 +18,9 @@ class Backend;
 /// A block of device or host memory. Two handles alias iff they point at the same StorageImpl.
 class StorageImpl {
  public:
-  /// Allocates `nbytes` (zero-filled) on `device`.
-  StorageImpl(std::size_t nbytes, Device device);
+  /// Allocates `nbytes` on `device`, zero-filled unless the caller overwrites every byte at
+  /// once (`zero_fill` false): the runtime never shows indeterminate bytes.
+  StorageImpl(std::size_t nbytes, Device device, bool zero_fill = true);
   ~StorageImpl();
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;

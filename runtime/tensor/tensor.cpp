@@ -104,7 +104,7 @@ Tensor Tensor::contiguous(Origin origin) const {
   check_defined(*this, "contiguous");
   if (is_contiguous()) return *this;
   detail::note_read(*impl_, origin);
-  Tensor out = detail::make_tensor(sizes(), dtype(), device(), origin);
+  Tensor out = detail::make_tensor_for_copy(sizes(), dtype(), device(), origin);
   detail::copy_into(out, *this);
   return out;
 }

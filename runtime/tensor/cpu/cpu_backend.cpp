@@ -64,7 +64,7 @@ class CpuBackend final : public Backend {
  public:
   DeviceType type() const override { return DeviceType::CPU; }
 
-  void* allocate(std::size_t nbytes, int /*device*/) override {
+  void* allocate(std::size_t nbytes, int /*device*/, bool zero) override {
     // No object may exceed PTRDIFF_MAX bytes (pointer differences inside it would overflow),
     // so such a request is refused outright instead of asking the allocator.
     if (nbytes > static_cast<std::size_t>(PTRDIFF_MAX)) {
@@ -78,7 +78,7 @@ class CpuBackend final : public Backend {
     if (ptr == nullptr) {
       throw Error("host backend: out of memory allocating " + std::to_string(nbytes) + " bytes");
     }
-    if (nbytes > 0) std::memset(ptr, 0, nbytes);
+    if (zero && nbytes > 0) std::memset(ptr, 0, nbytes);
     return ptr;
   }
 

@@ -141,7 +141,7 @@ class CudaBackend final : public Backend {
  public:
   DeviceType type() const override { return DeviceType::CUDA; }
 
-  void* allocate(std::size_t nbytes, int device) override {
+  void* allocate(std::size_t nbytes, int device, bool zero) override {
     if (nbytes == 0) return nullptr;
     DeviceGuard guard(device);
     DeviceState& state = device_state(device);
@@ -152,7 +152,7 @@ class CudaBackend final : public Backend {
     } else {
       check(cudaMalloc(&ptr, nbytes), "cudaMalloc", what);
     }
-    const cudaError_t zeroed = cudaMemsetAsync(ptr, 0, nbytes, state.stream);
+    const cudaError_t zeroed = zero ? cudaMemsetAsync(ptr, 0, nbytes, state.stream) : cudaSuccess;
     if (zeroed != cudaSuccess) {
       release(ptr, state);
       check(zeroed, "cudaMemsetAsync", "zero-filling " + std::to_string(nbytes) + " bytes on " + device_name(device));

@@ -8,6 +8,7 @@
 
 #include "aliasguard/error.h"
 #include "nn/storage_copy.h"
+#include "ops_common.h"
 #include "tensor_impl.h"
 #include "tracking.h"
 
@@ -26,7 +27,7 @@ std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device) {
   }
   const auto count = static_cast<std::int64_t>(storage->nbytes() / item);
   Tensor whole(std::make_shared<TensorImpl>(storage, t.dtype(), Shape{count}, Shape{1}, 0));
-  Tensor copy = empty({count}, TensorOptions(t.dtype()).device(device));
+  Tensor copy = make_tensor_for_copy({count}, t.dtype(), device, Origin::current());  // copy_ writes it all
   copy.copy_(whole);
   return copy.impl()->storage();
 }
