@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ git                 # build
-  googletest libgtest-dev libbenchmark-dev  # tests and benchmarks
+  googletest libgtest-dev libbenchmark-dev time  # tests and benchmarks (time: peak memory)
+  python3-jsonschema                        # SARIF output checked against its schema
   python3 python3-torch                     # conformance tests against real PyTorch
   clang-19 clang-tidy-19 libclang-19-dev llvm-19-dev llvm-19-tools libtorch-dev  # analyzer
 )

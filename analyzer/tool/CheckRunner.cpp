@@ -1,7 +1,9 @@
 //===--- CheckRunner.cpp --------------------------------------------------===//
 
 #include "CheckRunner.h"
+#include "EnclosingFunctions.h"
 #include "FindingsOutput.h"
+#include "SarifOutput.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -77,6 +79,9 @@ makeOptionsProvider(const RunOptions &Options, std::string &Error) {
   Overrides.Checks = "-*,aliasguard-*";
   if (!Options.Checks.empty())
     *Overrides.Checks += "," + Options.Checks;
+  // Last, so no glob turns them off: the tool's own checks (function extents for SARIF,
+  // main-file traversal) report nothing.
+  *Overrides.Checks += ("," + InternalChecksGlob).str();
   if (Options.ConfigFile.empty())
     return std::make_unique<clang::tidy::FileOptionsProvider>(
         clang::tidy::ClangTidyGlobalOptions(), Defaults, Overrides,
@@ -106,8 +111,8 @@ int runChecks(const CompilationDatabase &Compilations, const std::vector<std::st
       llvm::errs() << "aliasguard-check: error: no such file: '" << File << "'\n";
       return ToolError;
     }
-  if (Options.Format != "text" && Options.Format != "json") {
-    llvm::errs() << "aliasguard-check: error: --format must be text or json, got '"
+  if (Options.Format != "text" && Options.Format != "json" && Options.Format != "sarif") {
+    llvm::errs() << "aliasguard-check: error: --format must be text, json or sarif, got '"
                  << Options.Format << "'\n";
     return ToolError;
   }
@@ -142,7 +147,12 @@ int runChecks(const CompilationDatabase &Compilations, const std::vector<std::st
     }
   }
   llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  if (Options.Format == "json")
+  if (Options.Format == "sarif")
+    writeSarif(Errors, enclosingFunctions(),
+               SarifOptions{Options.SourceRoot.empty() ? defaultSourceRoot()
+                                                       : Options.SourceRoot},
+               OS);
+  else if (Options.Format == "json")
     writeJson(Errors, OS);
   else
     writeText(Errors, OS);

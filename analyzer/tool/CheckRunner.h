@@ -15,9 +15,10 @@ namespace aliasguard::check {
 /// What the command line asked for (files and compile commands come separately).
 struct RunOptions {
   std::string Checks;     ///< extra glob after `-*,aliasguard-*`, as clang-tidy's --checks
-  std::string Format;     ///< "text" or "json"
+  std::string Format;     ///< "text", "json" or "sarif"
   std::string OutputFile; ///< empty: stdout
   std::string ConfigFile; ///< empty: `.clang-tidy` files next to the sources
+  std::string SourceRoot; ///< SARIF URIs are relative to it; empty: defaultSourceRoot()
 };
 
 /// The process exit codes.

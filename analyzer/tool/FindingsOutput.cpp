@@ -3,50 +3,33 @@
 #include "FindingsOutput.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 namespace aliasguard::check {
+
+Position SourceFiles::locate(llvm::StringRef FilePath, unsigned FileOffset) {
+  Position P;
+  if (FilePath.empty())
+    return P;
+  auto [It, Inserted] = Buffers.try_emplace(FilePath);
+  if (Inserted)
+    if (auto Buffer = llvm::MemoryBuffer::getFile(FilePath))
+      It->second = std::move(*Buffer);
+  if (!It->second || FileOffset > It->second->getBufferSize())
+    return P;
+  const llvm::StringRef Text = It->second->getBuffer();
+  const llvm::StringRef Before = Text.take_front(FileOffset);
+  const size_t LineStart = Before.rfind('\n') + 1; // npos + 1 == 0
+  P.Line = static_cast<unsigned>(Before.count('\n')) + 1;
+  P.Column = static_cast<unsigned>(FileOffset - LineStart) + 1;
+  P.LineText = Text.substr(LineStart).take_until([](char C) { return C == '\n' || C == '\r'; });
+  return P;
+}
 
 namespace {
 
 using clang::tidy::ClangTidyError;
 using clang::tooling::DiagnosticMessage;
-
-/// Line and column (both 1-based, columns in bytes as Clang counts them) of a file offset,
-/// and the text of that line.
-struct Position {
-  unsigned Line = 0;
-  unsigned Column = 0;
-  llvm::StringRef LineText;
-};
-
-/// Reads each file once; the diagnostics carry offsets, people read lines.
-class SourceFiles {
-public:
-  Position locate(const DiagnosticMessage &M) {
-    Position P;
-    if (M.FilePath.empty())
-      return P;
-    auto [It, Inserted] = Buffers.try_emplace(M.FilePath);
-    if (Inserted)
-      if (auto Buffer = llvm::MemoryBuffer::getFile(M.FilePath))
-        It->second = std::move(*Buffer);
-    if (!It->second || M.FileOffset > It->second->getBufferSize())
-      return P;
-    const llvm::StringRef Text = It->second->getBuffer();
-    const llvm::StringRef Before = Text.take_front(M.FileOffset);
-    const size_t LineStart = Before.rfind('\n') + 1; // npos + 1 == 0
-    P.Line = static_cast<unsigned>(Before.count('\n')) + 1;
-    P.Column = static_cast<unsigned>(M.FileOffset - LineStart) + 1;
-    P.LineText = Text.substr(LineStart).take_until([](char C) { return C == '\n' || C == '\r'; });
-    return P;
-  }
-
-private:
-  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
-};
 
 llvm::StringRef levelName(const ClangTidyError &E) {
   switch (E.DiagLevel) {
@@ -62,7 +45,7 @@ llvm::StringRef levelName(const ClangTidyError &E) {
 
 void writeMessage(const DiagnosticMessage &M, llvm::StringRef Level, llvm::StringRef Check,
                   SourceFiles &Files, llvm::raw_ostream &OS) {
-  const Position P = Files.locate(M);
+  const Position P = Files.locate(M.FilePath, M.FileOffset);
   if (!M.FilePath.empty())
     OS << M.FilePath << ':' << P.Line << ':' << P.Column << ": ";
   OS << Level << ": " << M.Message;
@@ -79,7 +62,7 @@ void writeMessage(const DiagnosticMessage &M, llvm::StringRef Level, llvm::Strin
 }
 
 llvm::json::Object jsonMessage(const DiagnosticMessage &M, SourceFiles &Files) {
-  const Position P = Files.locate(M);
+  const Position P = Files.locate(M.FilePath, M.FileOffset);
   return llvm::json::Object{{"message", M.Message},
                             {"file", M.FilePath},
                             {"line", P.Line},

@@ -4,7 +4,10 @@
 #define AG_ANALYZER_FINDINGSOUTPUT_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+#include <memory>
 #include <string>
 
 namespace clang::tidy {
@@ -12,6 +15,23 @@ struct ClangTidyError;
 } // namespace clang::tidy
 
 namespace aliasguard::check {
+
+/// Line and column (both 1-based, columns in bytes as Clang counts them) of a file offset,
+/// and the text of that line. Line 0: the file or offset is unknown.
+struct Position {
+  unsigned Line = 0;
+  unsigned Column = 0;
+  llvm::StringRef LineText;
+};
+
+/// Reads each file once; the diagnostics carry offsets, people read lines.
+class SourceFiles {
+public:
+  Position locate(llvm::StringRef FilePath, unsigned FileOffset);
+
+private:
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
+};
 
 /// Clang-style `file:line:col: warning: message [check]` lines, each with its source line
 /// and a caret, followed by its notes.

@@ -1,7 +1,8 @@
 //===--- main.cpp - aliasguard-check --------------------------------------===//
 //
-// aliasguard-check FILES... [-p BUILD_DIR] [--checks=GLOB] [--format=text|json]
-//                  [--output=FILE] [--config-file=FILE] [-- COMPILER ARGS]
+// aliasguard-check FILES... [-p BUILD_DIR] [--checks=GLOB] [--format=text|json|sarif]
+//                  [--output=FILE] [--config-file=FILE] [--source-root=DIR]
+//                  [-- COMPILER ARGS]
 // Exit status: 0 no findings, 1 findings, 2 tool or compile error.
 //
 //===----------------------------------------------------------------------===//
@@ -22,12 +23,18 @@ llvm::cl::opt<std::string> Checks("checks", llvm::cl::cat(Category),
                                                  "'-*,aliasguard-*' (e.g. "
                                                  "'-aliasguard-stale-snapshot')"));
 llvm::cl::opt<std::string> Format("format", llvm::cl::cat(Category), llvm::cl::init("text"),
-                                  llvm::cl::desc("Output format: text or json"));
+                                  llvm::cl::desc("Output format: text, json or sarif "
+                                                 "(SARIF 2.1.0)"));
 llvm::cl::opt<std::string> Output("output", llvm::cl::cat(Category),
                                   llvm::cl::desc("Write findings to this file, not stdout"));
 llvm::cl::opt<std::string> ConfigFile("config-file", llvm::cl::cat(Category),
                                       llvm::cl::desc("Read CheckOptions from this file "
                                                      "instead of .clang-tidy files"));
+llvm::cl::opt<std::string> SourceRoot("source-root", llvm::cl::cat(Category),
+                                      llvm::cl::desc("SARIF: make file URIs relative to this "
+                                                     "directory (default: the git top level "
+                                                     "above the current directory, else the "
+                                                     "current directory)"));
 
 } // namespace
 
@@ -39,7 +46,8 @@ int main(int argc, const char **argv) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
     return aliasguard::check::ToolError;
   }
-  const aliasguard::check::RunOptions Options{Checks, Format, Output, ConfigFile};
+  const aliasguard::check::RunOptions Options{Checks, Format, Output, ConfigFile,
+                                                SourceRoot};
   return aliasguard::check::runChecks(Parser->getCompilations(),
                                       Parser->getSourcePathList(), Options);
 }

@@ -8,6 +8,9 @@
       run the seed's steps on real PyTorch (/usr/bin/python3 with python3-torch), starting
       from the same weights, and compare (exit 77 with a reason when torch is missing)
 
+  seed_check.py --exe PATH --mode deep --against program --other-exe PATH2
+      PATH2 (run without arguments, e.g. seed_state_dict_deep) prints what PATH --mode prints
+
   seed_check.py --exe PATH_TO_CHECKED --mode shallow|deep --against reports
       run the example linked with aliasguard::runtime_checked: --shallow must report both
       kinds with the example's own lines as origins and exit 23; --deep must report nothing
@@ -95,12 +98,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--exe", required=True)
     ap.add_argument("--mode", choices=["shallow", "deep"], required=True)
-    ap.add_argument("--against", choices=["shared", "live", "reports"], required=True)
+    ap.add_argument("--against", choices=["shared", "live", "reports", "program"], required=True)
+    ap.add_argument("--other-exe", help="with --against program: the program to compare")
     ap.add_argument("--shared-dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
     args = ap.parse_args()
 
     if args.against == "reports":
         return check_reports(args.exe, args.mode)
+    if args.against == "program":
+        other = subprocess.run([args.other_exe], capture_output=True, text=True)
+        if other.returncode != 0:
+            sys.exit(f"{args.other_exe} exited {other.returncode}:\n{other.stderr}")
+        return diff_or_pass(run_example(args.exe, args.mode), other.stdout,
+                            f"{os.path.basename(args.exe)} --{args.mode}")
     if args.against == "shared":
         path = os.path.join(args.shared_dir, "seed", f"pytorch_output_{args.mode}.txt")
         if not os.path.exists(path):

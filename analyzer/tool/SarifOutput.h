@@ -1,0 +1,48 @@
+//===--- SarifOutput.h - SARIF 2.1.0 output of findings -------------------===//
+//
+// One run, in the shape GitHub code scanning accepts: tool.driver with the rules, results
+// with repository-relative locations (uriBaseId %SRCROOT%), the notes as
+// relatedLocations, and partialFingerprints that survive line shifts (recipe in
+// analyzer/README.md, "SARIF output").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AG_ANALYZER_SARIFOUTPUT_H
+#define AG_ANALYZER_SARIFOUTPUT_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+
+namespace clang::tidy {
+struct ClangTidyError;
+} // namespace clang::tidy
+
+namespace aliasguard::check {
+
+class FunctionExtents;
+
+/// Where result URIs are relative to.
+struct SarifOptions {
+  std::string SourceRoot; ///< absolute; files under it get %SRCROOT%-relative URIs
+};
+
+/// The directory holding `.git` at or above the current directory (a repository's top
+/// level, as `git rev-parse --show-toplevel` finds it), else the current directory.
+std::string defaultSourceRoot();
+
+/// `aliasguardFingerprint/v1` before its occurrence suffix: SHA-256 (first 16 bytes, hex)
+/// of rule id, repository-relative URI, enclosing function and the flagged line with its
+/// whitespace collapsed, separated by NUL bytes.
+std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::StringRef Function,
+                        llvm::StringRef LineText);
+
+/// Writes a SARIF 2.1.0 log of `Errors`; `Functions` names the function around each.
+void writeSarif(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
+                const FunctionExtents &Functions, const SarifOptions &Options,
+                llvm::raw_ostream &OS);
+
+} // namespace aliasguard::check
+
+#endif // AG_ANALYZER_SARIFOUTPUT_H
