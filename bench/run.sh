@@ -36,14 +36,17 @@ common=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true 
 echo "== tracker benchmarks ($reps repetitions)" >&2
 "$build/bench/aliasguard_tracker_bench" "${common[@]}" > "$out/tracker.json"
 # Alternate the builds (and LibTorch, the peer) so drift on the machine hits all alike.
-variants=("" _checked)
-[ -x "$build/bench/aliasguard_libtorch_bench" ] && variants+=(_libtorch)
+variants=(plain checked)
+[ -x "$build/bench/aliasguard_libtorch_bench" ] && variants+=(libtorch)
 for round in 1 2; do
   for variant in "${variants[@]}"; do
-    echo "== ops benchmarks${variant:- (unchecked)}, round $round" >&2
-    exe="$build/bench/aliasguard_ops_bench$variant"
-    [ "$variant" = _libtorch ] && exe="$build/bench/aliasguard_libtorch_bench"
-    "$exe" "${common[@]}" > "$out/ops${variant}_$round.json"
+    echo "== ops benchmarks: $variant, round $round" >&2
+    case "$variant" in
+      plain) exe="$build/bench/aliasguard_ops_bench" ;;
+      checked) exe="$build/bench/aliasguard_ops_bench_checked" ;;
+      libtorch) exe="$build/bench/aliasguard_libtorch_bench" ;;
+    esac
+    "$exe" "${common[@]}" > "$out/ops-${variant}-$round.json"
   done
 done
 python3 bench/table.py "$out"

@@ -45,12 +45,12 @@ def main(folder):
     rows.append(("tracker bytes per live handle", f"{per_handle:.0f} B", "64 B budget", per_handle / 64, "≤ 1.00", per_handle <= 64))
 
     def ops(variant):
-        runs = [medians(p)[0] for p in sorted(glob.glob(os.path.join(folder, f"ops{variant}_*.json")))]
+        runs = [medians(p)[0] for p in sorted(glob.glob(os.path.join(folder, f"ops-{variant}-*.json")))]
         if not runs:
             return None
         return {k: statistics.median(ns(r[k]) for r in runs) for k in runs[0]}
 
-    plain, checked = ops(""), ops("_checked")
+    plain, checked = ops("plain"), ops("checked")
     for name, label in (("BM_AddInPlace/64", "add_(t, alpha), 64 floats"),
                         ("BM_MulScalarInPlace/64", "mul_(scalar), 64 floats")):
         extra = checked[name] - plain[name]
@@ -65,7 +65,7 @@ def main(folder):
     rows.append(("checked / unchecked, state_dict() of 4 tensors + read each", fmt(checked[name]),
                  fmt(plain[name]), ratio, "—", None))
 
-    torch = ops("_libtorch")
+    torch = ops("libtorch")
     if torch is not None:
         for name, label in (("BM_AddInPlace/1048576", "add_(t, alpha), 1M floats"),
                             ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats"),
