@@ -143,3 +143,11 @@ struct Trainer {
     model_.load_state_dict(best_);
   }
 };
+
+// Gradient averaging writes the gradients, not the parameters: not a module change, so a
+// snapshot taken before it is still good to restore.
+void NegativeGradientAveraging(torch::nn::Module &model, int replicas) {
+  auto snapshot = model.state_dict();
+  for (auto &p : model.parameters()) p.grad().data() = p.grad().data() * (1.0 / replicas);
+  model.load_state_dict(snapshot);
+}
