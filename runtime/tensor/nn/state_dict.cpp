@@ -55,7 +55,7 @@ class DeepCopier {
 
   /// A deep copy of `t`, named `key` in reports, owning its new storage. Copying is not
   /// checked as a use of `t`: deep_copy() is the fix, and it takes the bytes as they are now
-  /// (see docs/tracker.md, "What counts as a use").
+  /// (see docs/checked-runtime.md, "What counts as a use").
   Tensor copy(const Tensor& t, std::string_view key = {}) {
     if (!t.defined()) return Tensor();
     auto it = handles_.find(t.impl().get());

@@ -14,7 +14,8 @@ namespace {
 
 // Printing is not a use of the values (a person looks at them; nothing computes with them),
 // so the checked runtime does not check these reads: a snapshot is reported when it is used
-// (restored, compared, copied, computed with), not when it is shown. See docs/tracker.md.
+// (restored, compared, copied, computed with), not when it is shown. See
+// docs/checked-runtime.md, "What counts as a use".
 detail::HostTensor to_host(const Tensor& t) {
   [[maybe_unused]] const detail::UntrackedScope untracked;
   detail::HostTensor h;
@@ -25,29 +26,11 @@ detail::HostTensor to_host(const Tensor& t) {
 
   const std::int64_t n = t.numel();
   if (n == 0) return h;
-  const Tensor host = t.to(Device::cpu()).contiguous();
-  const auto count = static_cast<std::size_t>(n);
-  switch (h.dtype) {
-    case ScalarType::Float32: {
-      const float* p = host.const_data_ptr<float>();
-      h.floats.assign(p, p + count);
-      break;
-    }
-    case ScalarType::Float64: {
-      const double* p = host.const_data_ptr<double>();
-      h.floats.assign(p, p + count);
-      break;
-    }
-    case ScalarType::Int64: {
-      const std::int64_t* p = host.const_data_ptr<std::int64_t>();
-      h.ints.assign(p, p + count);
-      break;
-    }
-    case ScalarType::Bool: {
-      const bool* p = host.const_data_ptr<bool>();
-      h.ints.assign(p, p + count);
-      break;
-    }
+  // to_vector() already brings values to the host in row-major order, converted.
+  if (is_floating(h.dtype)) {
+    h.floats = t.to_vector<double>();
+  } else {
+    h.ints = t.to_vector<std::int64_t>();
   }
   return h;
 }
