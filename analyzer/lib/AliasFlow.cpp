@@ -37,6 +37,61 @@ struct Owner {
   const CallExpr *Source = nullptr;
 };
 
+// Note [Summaries]
+// A helper function of the translation unit (written in the main file) is analysed once,
+// with its tensor parameters as pseudo-aliases, and what it does is kept as a summary that
+// every call applies: it returns module storage (a user-written `state_dict(const Module&)`
+// collecting `detach()`ed parameters), returns (an alias of) one of its arguments, writes
+// an argument in place, or changes a module it sees from outside (a field, a global, or a
+// variable a lambda captured). Summaries are computed with every alias source enabled; a
+// call counts as a source for a check when the helper's name or the source inside it is
+// one of that check's AliasSources. Recursion and deep call chains end in an empty summary.
+struct FunctionSummary {
+  /// Non-empty: the helper returns module storage taken with this alias source.
+  std::string SourceName;
+  /// Which module: the argument at this index, else `ModuleDecl` (a field, a global, the
+  /// enclosing class of a method), else unknown.
+  int ModuleArg = -1;
+  const Decl *ModuleDecl = nullptr;
+  /// The helper returns its argument at this index, or a view or element of it (taken
+  /// with this constant key, if any).
+  int ReturnsArg = -1;
+  llvm::StringRef ReturnsKey;
+  /// Arguments the helper writes in place, each with the write inside the helper.
+  llvm::SmallVector<std::pair<unsigned, const Stmt *>, 2> WrittenArgs;
+  /// Every such write is an intended update (under an update guard, say).
+  bool WritesIntended = true;
+  /// Modules and optimizers from outside the helper that it changes, with where.
+  llvm::SmallVector<std::pair<const Decl *, const Stmt *>, 2> ChangedOutside;
+};
+
+AliasModelOptions withAllSources(AliasModelOptions Options) {
+  Options.AliasSources += ";";
+  Options.AliasSources += DefaultAllAliasSources;
+  return Options;
+}
+
+} // namespace
+
+struct FunctionSummaries::Impl {
+  explicit Impl(const AliasModel &CheckModel)
+      : Model(withAllSources(CheckModel.options())) {}
+
+  AliasModel Model;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Done;
+  llvm::SmallPtrSet<const FunctionDecl *, 8> InProgress;
+};
+
+FunctionSummaries::FunctionSummaries(const AliasModel &CheckModel)
+    : P(std::make_unique<Impl>(CheckModel)) {}
+FunctionSummaries::~FunctionSummaries() = default;
+void FunctionSummaries::clear() {
+  P->Done.clear();
+  P->InProgress.clear();
+}
+
+namespace {
+
 const Expr *skipImplicit(const Expr *E) {
   while (true) {
     const Expr *Next = E->IgnoreImplicit()->IgnoreParens();
@@ -82,10 +137,38 @@ bool isContainerStore(llvm::StringRef Name) {
          Name == "insert_or_assign" || Name == "emplace";
 }
 
+// The argument a call passes for parameter `Param` of `Def`; a call of a lambda or other
+// object through `operator()` passes the object first.
+const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned Param) {
+  const unsigned Index =
+      Param + (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Def) ? 1 : 0);
+  return Index < Call->getNumArgs() ? Call->getArg(Index) : nullptr;
+}
+
+/// Collects a helper's in-place writes through its parameters into its summary.
+class SummaryRecorder : public AliasFlowObserver {
+public:
+  explicit SummaryRecorder(FunctionSummary &S) : Summary(S) {}
+
+  void onWrite(const AliasWrite &W) override {
+    if (W.Fact.Param < 0)
+      return;
+    const auto Param = static_cast<unsigned>(W.Fact.Param);
+    if (llvm::none_of(Summary.WrittenArgs, [&](const auto &P) { return P.first == Param; }))
+      Summary.WrittenArgs.emplace_back(Param, W.Inside ? W.Inside : W.Write);
+    Summary.WritesIntended = Summary.WritesIntended && W.Intended;
+  }
+
+private:
+  FunctionSummary &Summary;
+};
+
 class FlowAnalysis {
 public:
-  FlowAnalysis(const FunctionDecl &Function, ASTContext &Context, const AliasModel &Tables)
-      : Fn(Function), Ctx(Context), Model(Tables), Parents(Function.getBody()) {
+  FlowAnalysis(const FunctionDecl &Function, ASTContext &Context, const AliasModel &Tables,
+               FunctionSummaries::Impl &Helpers, FunctionSummary *Summarising = nullptr)
+      : Fn(Function), Ctx(Context), Model(Tables), Summaries(Helpers),
+        Summary(Summarising), Parents(Function.getBody()) {
     collectStructure(Function.getBody());
   }
 
@@ -101,11 +184,28 @@ private:
   bool mentionsOtherModule(const Stmt *S, const Decl *Module, const FlowState &State) const;
   bool underUpdateGuard(const Stmt *S) const;
 
+  // Helpers of the translation unit; see Note [Summaries].
+  const FunctionDecl *helperBody(const CallExpr *Call) const;
+  const FunctionDecl *callableBody(const Expr *E) const;
+  const FunctionSummary &summarize(const FunctionDecl &Def) const;
+  std::string sourceNameOf(const CallExpr *Source) const;
+  std::optional<AliasRef> helperResult(const CallExpr *Call, const FunctionDecl &Def,
+                                       bool &Continue, const Expr *&Next,
+                                       llvm::StringRef &Key) const;
+  void applySummary(const CallExpr *Call, const FunctionDecl &Def, FlowState &State);
+  void recordReturn(const Expr *E, const FlowState &State);
+  bool isOutside(const Decl *D) const;
+
   void transfer(const Stmt *S, FlowState &State);
   void transferDecl(const VarDecl *VD, FlowState &State);
   void transferCall(const CallExpr *Call, FlowState &State);
   void transferWrite(const CallExpr *Call, FlowState &State);
-  void assign(const ValueDecl *D, std::optional<AliasRef> Ref, FlowState &State) const;
+  void writeThrough(const Expr *Base, const Stmt *ReportKey, const CallExpr *First,
+                    const CallExpr *Site, llvm::ArrayRef<const CallExpr *> Chain,
+                    std::string Operation, const Stmt *Inside, bool Intended,
+                    FlowState &State);
+  void assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
+              FlowState &State) const;
   void moduleChanged(const Decl *Module, const CallExpr *Via, const CallExpr *Site,
                      FlowState &State) const;
   void useAsSnapshot(const Expr *E, const Stmt *Use, llvm::StringRef How,
@@ -114,7 +214,10 @@ private:
   const FunctionDecl &Fn;
   ASTContext &Ctx;
   const AliasModel &Model;
+  FunctionSummaries::Impl &Summaries;
+  FunctionSummary *Summary; // set while this analysis builds a helper's summary
   ParentMap Parents;
+  llvm::DenseMap<const ValueDecl *, const FunctionDecl *> Callables; // `auto f = [&] {...}`
   llvm::DenseMap<const VarDecl *, const CXXForRangeStmt *> RangeLoops;
   llvm::SmallVector<std::pair<const CompoundStmt *, SourceLocation>, 2> Guards;
   llvm::DenseMap<const Decl *, Owner> Owners;
@@ -189,6 +292,15 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
     const auto *Call = dyn_cast<CallExpr>(E);
     if (!Call || Model.isDeepCopy(Call))
       return std::nullopt;
+    if (const FunctionDecl *Def = helperBody(Call)) {
+      bool Continue = false;
+      const Expr *Next = nullptr;
+      auto Ref = helperResult(Call, *Def, Continue, Next, Key);
+      if (!Continue)
+        return WithKey(Ref);
+      E = Next;
+      continue;
+    }
     const std::string Name = calleeName(Call);
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
       // `*item`/`item->` are unary; binary `a * b` computes new storage.
@@ -206,8 +318,13 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
       const Expr *Object = MemberCall->getImplicitObjectArgument();
       if (!Object)
         return std::nullopt;
-      if (Model.isAliasSource(Name) && Model.isModuleType(Object->getType()))
-        return WithKey(AliasRef{AliasFact{Call, identity(Object), {}, nullptr}, nullptr});
+      if (Model.isAliasSource(Name) && Model.isModuleType(Object->getType())) {
+        AliasFact Fact;
+        Fact.Source = Call;
+        Fact.Module = identity(Object);
+        Fact.ModuleExpr = Object;
+        return WithKey(AliasRef{Fact, nullptr});
+      }
       // In-place ops return the tensor they changed, so `v.mul_(a)` is still `v`.
       if (!Model.isAliasPreserving(Name) && !Model.isMutating(Name))
         return std::nullopt;
@@ -221,6 +338,17 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (!Callee || Call->getNumArgs() == 0)
       return std::nullopt;
+    // A free function named as an alias source and given a module, defined elsewhere
+    // (`state_dict(model)` from the user's utility library).
+    if (Model.isAliasSource(Name))
+      for (const Expr *Arg : Call->arguments())
+        if (const Decl *Module = identity(Arg)) {
+          AliasFact Fact;
+          Fact.Source = Call;
+          Fact.Module = Module;
+          Fact.ModuleExpr = Arg;
+          return WithKey(AliasRef{Fact, nullptr});
+        }
     const bool PassThrough =
         Callee->isInStdNamespace() &&
         (Name == "move" || Name == "forward" || Name == "as_const" || Name == "ref");
@@ -336,16 +464,175 @@ bool FlowAnalysis::underUpdateGuard(const Stmt *S) const {
   return false;
 }
 
-void FlowAnalysis::assign(const ValueDecl *D, std::optional<AliasRef> Ref,
+// A function of this translation unit whose summary a call may use: a function or method
+// defined in the main file that no table names, or the body of a lambda (called directly,
+// or through a variable it initialised).
+const FunctionDecl *FlowAnalysis::helperBody(const CallExpr *Call) const {
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+  if (Op) {
+    if (Op->getOperator() != OO_Call || Op->getNumArgs() == 0)
+      return nullptr;
+    if (const FunctionDecl *Body = callableBody(Op->getArg(0)))
+      return Body;
+  }
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (!Callee)
+    return nullptr;
+  if (!Op) {
+    const std::string Name = calleeName(Call);
+    if (Model.isAliasPreserving(Name) || Model.isMutating(Name) ||
+        Model.isModuleMutator(Name) || Model.isSnapshotUse(Name) || Model.isDeepCopy(Call))
+      return nullptr;
+  }
+  const FunctionDecl *Def = nullptr;
+  if (!Callee->hasBody(Def) || !Def || !Def->getBody())
+    return nullptr;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (!SM.isWrittenInMainFile(SM.getExpansionLoc(Def->getLocation())))
+    return nullptr;
+  return Def;
+}
+
+// The call operator of a lambda written here, held by a variable, or wrapped in a
+// `std::function` that a variable was initialised with.
+const FunctionDecl *FlowAnalysis::callableBody(const Expr *E) const {
+  for (int Depth = 0; E && Depth < 6; ++Depth) {
+    E = skipImplicit(E);
+    if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
+      return Lambda->getCallOperator();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+      if (auto It = Callables.find(Ref->getDecl()); It != Callables.end())
+        return It->second;
+      const auto *RD = Ref->getType().getNonReferenceType()->getAsCXXRecordDecl();
+      return RD && RD->isLambda() ? RD->getLambdaCallOperator() : nullptr;
+    }
+    const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+    if (!Construct || Construct->getNumArgs() != 1)
+      return nullptr;
+    E = Construct->getArg(0);
+  }
+  return nullptr;
+}
+
+const FunctionSummary &FlowAnalysis::summarize(const FunctionDecl &Def) const {
+  static const FunctionSummary Nothing;
+  if (auto It = Summaries.Done.find(&Def); It != Summaries.Done.end())
+    return *It->second;
+  // Recursion, or a call chain deeper than is worth following: nothing is known.
+  if (Summaries.InProgress.size() >= 8 || !Summaries.InProgress.insert(&Def).second)
+    return Nothing;
+  auto Result = std::make_unique<FunctionSummary>();
+  {
+    FlowAnalysis Inner(Def, Ctx, Summaries.Model, Summaries, Result.get());
+    SummaryRecorder Recorder(*Result);
+    Inner.run(Recorder);
+  }
+  Summaries.InProgress.erase(&Def);
+  std::unique_ptr<FunctionSummary> &Slot = Summaries.Done[&Def];
+  Slot = std::move(Result);
+  return *Slot;
+}
+
+// The alias source a fact comes from, seen through helpers that return one.
+std::string FlowAnalysis::sourceNameOf(const CallExpr *Source) const {
+  std::string Name = calleeName(Source);
+  if (Model.isAliasSource(Name))
+    return Name;
+  if (const FunctionDecl *Def = helperBody(Source))
+    if (const FunctionSummary &S = summarize(*Def); !S.SourceName.empty())
+      return S.SourceName;
+  return Name;
+}
+
+std::optional<AliasRef> FlowAnalysis::helperResult(const CallExpr *Call,
+                                                   const FunctionDecl &Def, bool &Continue,
+                                                   const Expr *&Next,
+                                                   llvm::StringRef &Key) const {
+  const FunctionSummary &S = summarize(Def);
+  if (!S.SourceName.empty() &&
+      (Model.isAliasSource(calleeName(Call)) || Model.isAliasSource(S.SourceName))) {
+    AliasFact Fact;
+    Fact.Source = Call;
+    if (S.ModuleArg >= 0)
+      Fact.ModuleExpr = argumentFor(Call, Def, static_cast<unsigned>(S.ModuleArg));
+    else if (isa<CXXMemberCallExpr>(Call) && !isa_and_nonnull<VarDecl>(S.ModuleDecl))
+      Fact.ModuleExpr = objectOf(Call); // a method: the object, or a field of it
+    Fact.Module = Fact.ModuleExpr ? identity(Fact.ModuleExpr) : nullptr;
+    if (!Fact.Module)
+      Fact.Module = S.ModuleDecl;
+    return AliasRef{Fact, nullptr};
+  }
+  if (S.ReturnsArg >= 0)
+    if (const Expr *Arg = argumentFor(Call, Def, static_cast<unsigned>(S.ReturnsArg))) {
+      Continue = true;
+      Next = Arg;
+      if (Key.empty())
+        Key = S.ReturnsKey;
+    }
+  return std::nullopt;
+}
+
+void FlowAnalysis::applySummary(const CallExpr *Call, const FunctionDecl &Def,
+                                FlowState &State) {
+  const FunctionSummary &S = summarize(Def);
+  for (const auto &[Changed, Where] : S.ChangedOutside) {
+    // A method that changes its own module changes the object it is called on.
+    const Decl *Module = Changed;
+    if (isa<CXXRecordDecl>(Changed) && isa<CXXMemberCallExpr>(Call))
+      if (const Decl *Object = identity(objectOf(Call)))
+        Module = Object;
+    moduleChanged(Module, nullptr, Call, State);
+  }
+  const std::string Name = isa<CXXOperatorCallExpr>(Call) ? spelling(Call->getArg(0), Ctx)
+                                                          : calleeName(Call);
+  for (const auto &[Param, Inside] : S.WrittenArgs)
+    if (const Expr *Arg = argumentFor(Call, Def, Param))
+      writeThrough(Arg, Arg, Call, Call, {}, Name, Inside, S.WritesIntended, State);
+}
+
+void FlowAnalysis::recordReturn(const Expr *E, const FlowState &State) {
+  if (!Summary || !Observer || !E)
+    return;
+  auto Ref = aliasOf(E, State);
+  if (!Ref)
+    return;
+  if (Ref->Fact.Source) {
+    if (!Summary->SourceName.empty())
+      return; // the first return that hands out storage describes the helper
+    Summary->SourceName = sourceNameOf(Ref->Fact.Source);
+    const auto *Param = dyn_cast_or_null<ParmVarDecl>(Ref->Fact.Module);
+    if (Param && Param->getDeclContext() == &Fn)
+      Summary->ModuleArg = static_cast<int>(Param->getFunctionScopeIndex());
+    else
+      Summary->ModuleDecl = Ref->Fact.Module;
+  } else if (Ref->Fact.Param >= 0 && Summary->ReturnsArg < 0) {
+    Summary->ReturnsArg = Ref->Fact.Param;
+    Summary->ReturnsKey = Ref->Fact.Key;
+  }
+}
+
+// Whether a module or optimizer a helper changes is visible to its callers: a field, a
+// global, the helper's own class, or a variable of an enclosing function that a lambda
+// captured. Its parameters are handled at each call by their types.
+bool FlowAnalysis::isOutside(const Decl *D) const {
+  if (!D || (isa<ParmVarDecl>(D) && D->getDeclContext() == &Fn))
+    return false;
+  if (const auto *VD = dyn_cast<VarDecl>(D))
+    return !VD->hasLocalStorage() || VD->getDeclContext() != &Fn;
+  return isa<FieldDecl>(D) || isa<CXXRecordDecl>(D);
+}
+
+void FlowAnalysis::assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
                           FlowState &State) const {
   if (const auto *Decomp = dyn_cast<DecompositionDecl>(D)) {
     for (const BindingDecl *B : Decomp->bindings())
-      assign(B, Ref, State);
+      assign(B, Ref, nullptr, State);
     return;
   }
   if (Ref && mayHoldStorage(D->getType())) {
     AliasFact Fact = Ref->Fact;
     // A copy of a stale alias is just as stale; a fresh alias starts clean.
+    Fact.Taken = From;
     State[D] = Fact;
   } else {
     State.erase(D);
@@ -354,6 +641,10 @@ void FlowAnalysis::assign(const ValueDecl *D, std::optional<AliasRef> Ref,
 
 void FlowAnalysis::moduleChanged(const Decl *Module, const CallExpr *Via,
                                  const CallExpr *Site, FlowState &State) const {
+  if (Summary && Observer && isOutside(Module) &&
+      llvm::none_of(Summary->ChangedOutside,
+                    [&](const auto &P) { return P.first == Module; }))
+    Summary->ChangedOutside.emplace_back(Module, Site);
   const Owner Changed = resolveOwner(Module);
   // Values copied *from* a kept alias (`load_state_dict(best)`, `p.copy_(best[k])`) make
   // the module agree with it: that restore does not make `best` stale.
@@ -388,12 +679,14 @@ void FlowAnalysis::transferDecl(const VarDecl *VD, FlowState &State) {
   if (VD->isCXXForRangeDecl()) {
     // Each iteration binds the loop variable to an element of the range afresh.
     if (auto It = RangeLoops.find(VD); It != RangeLoops.end())
-      assign(VD, aliasOf(It->second->getRangeInit(), State), State);
+      assign(VD, aliasOf(It->second->getRangeInit(), State), nullptr, State);
     return;
   }
   const Expr *Init = VD->getInit();
   if (!Init)
     return;
+  if (const FunctionDecl *Body = callableBody(Init))
+    Callables[VD] = Body;
   auto Ref = aliasOf(Init, State);
   if (Model.isModuleType(VD->getType())) {
     // `SGD opt(model->parameters(), ...)`: the optimizer changes `model`.
@@ -405,7 +698,7 @@ void FlowAnalysis::transferDecl(const VarDecl *VD, FlowState &State) {
         }
     return;
   }
-  assign(VD, Ref, State);
+  assign(VD, Ref, isa<DecompositionDecl>(VD) ? nullptr : Init, State);
 }
 
 void FlowAnalysis::transferWrite(const CallExpr *Call, FlowState &State) {
@@ -425,7 +718,11 @@ void FlowAnalysis::transferWrite(const CallExpr *Call, FlowState &State) {
   llvm::SmallVector<const CallExpr *, 4> Chain{Call};
   const Expr *Base = objectOf(Call);
   if (!Base && Call->getNumArgs() > 0)
-    Base = Call->getArg(0); // free in-place function: its first argument
+    // A free in-place function writes its first argument (`normal_(t)`,
+    // `add_out(out, a, b)`); ATen's `*_outf` spellings take `out` last.
+    Base = llvm::StringRef(calleeName(Call)).ends_with("_outf")
+               ? Call->getArg(Call->getNumArgs() - 1)
+               : Call->getArg(0);
   while (Base) {
     const auto *Inner = dyn_cast<CallExpr>(skipImplicit(Base));
     if (!Inner || !isa<CXXMemberCallExpr>(Inner) || !isMutatingCall(Inner))
@@ -435,23 +732,34 @@ void FlowAnalysis::transferWrite(const CallExpr *Call, FlowState &State) {
   }
   if (!Base)
     return;
-  const CallExpr *First = Chain.back();
+  writeThrough(Base, Chain.back(), Chain.back(), Call, Chain, calleeName(Chain.back()),
+               nullptr, false, State);
+}
+
+// An in-place write of `Base`, by `First` (the first call of a chain, or a helper call).
+// Reported once per `ReportKey`; the module behind `Base` changes at `Site`.
+void FlowAnalysis::writeThrough(const Expr *Base, const Stmt *ReportKey,
+                                const CallExpr *First, const CallExpr *Site,
+                                llvm::ArrayRef<const CallExpr *> Chain,
+                                std::string Operation, const Stmt *Inside, bool Intended,
+                                FlowState &State) {
   auto Ref = aliasOf(Base, State);
   const Decl *Module = Ref ? Ref->Fact.Module : identity(Base);
   if (!Ref && !Module)
     return;
 
-  if (Observer && Ref && Reported.insert(First).second) {
-    bool Intended = underUpdateGuard(Call);
+  if (Observer && Ref && Reported.insert(ReportKey).second) {
+    Intended = Intended || underUpdateGuard(Site);
     for (const CallExpr *Link : Chain) {
       const bool FreeFunction = !isa<CXXMemberCallExpr>(Link) && !isa<CXXOperatorCallExpr>(Link);
       for (unsigned I = FreeFunction || isa<CXXOperatorCallExpr>(Link) ? 1 : 0;
            I < Link->getNumArgs(); ++I)
         Intended = Intended || mentionsOtherModule(Link->getArg(I), Module, State);
     }
-    Observer->onWrite(AliasWrite{First, calleeName(First), Ref->Fact, Intended});
+    Observer->onWrite(
+        AliasWrite{First, std::move(Operation), Ref->Fact, Ref->Var, Inside, Intended});
   }
-  moduleChanged(Module, Ref ? Ref->Fact.Source : nullptr, Call, State);
+  moduleChanged(Module, Ref ? Ref->Fact.Source : nullptr, Site, State);
 }
 
 void FlowAnalysis::transferCall(const CallExpr *Call, FlowState &State) {
@@ -460,8 +768,16 @@ void FlowAnalysis::transferCall(const CallExpr *Call, FlowState &State) {
   const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
 
   if (Op && Op->getOperator() == OO_Equal && !isMutatingCall(Call)) {
-    if (const ValueDecl *Target = trackedTarget(Op->getArg(0)))
-      assign(Target, aliasOf(Op->getArg(1), State), State);
+    if (const ValueDecl *Target = trackedTarget(Op->getArg(0))) {
+      assign(Target, aliasOf(Op->getArg(1), State), Op->getArg(1), State);
+    } else if (const auto *Element = dyn_cast<CXXOperatorCallExpr>(skipImplicit(Op->getArg(0)));
+               Element && Element->getOperator() == OO_Subscript) {
+      // `out[name] = p.detach()`: the container now holds the alias too.
+      if (const ValueDecl *Container = trackedTarget(Element->getArg(0));
+          Container && !State.count(Container))
+        if (auto Ref = aliasOf(Op->getArg(1), State))
+          assign(Container, Ref, nullptr, State);
+    }
     return;
   }
 
@@ -479,7 +795,7 @@ void FlowAnalysis::transferCall(const CallExpr *Call, FlowState &State) {
     if (const ValueDecl *Container = trackedTarget(Object))
       for (const Expr *Arg : Call->arguments())
         if (auto Ref = aliasOf(Arg, State); Ref && !State.count(Container)) {
-          assign(Container, Ref, State);
+          assign(Container, Ref, nullptr, State);
           break;
         }
 
@@ -489,6 +805,17 @@ void FlowAnalysis::transferCall(const CallExpr *Call, FlowState &State) {
   if (Object && !Op && Model.isModuleMutator(Name))
     if (const Decl *Module = identity(Object))
       moduleChanged(Module, nullptr, Call, State);
+
+  // Helpers and lambdas: what their summaries say they do (Note [Summaries]). A lambda
+  // handed to another function counts as called there.
+  if (!Op || Op->getOperator() == OO_Call)
+    if (const FunctionDecl *Def = helperBody(Call))
+      applySummary(Call, *Def, State);
+  if (!Op)
+    for (const Expr *Arg : Call->arguments())
+      if (const FunctionDecl *Body = callableBody(Arg))
+        for (const auto &[Module, Where] : summarize(*Body).ChangedOutside)
+          moduleChanged(Module, nullptr, Call, State);
 
   // A call that may change a module it receives: by non-const reference or pointer, or
   // as a shared handle by value (ModuleHolder, shared_ptr). Calls on the module itself
@@ -517,6 +844,7 @@ void FlowAnalysis::transfer(const Stmt *S, FlowState &State) {
     return;
   }
   if (const auto *Return = dyn_cast<ReturnStmt>(S)) {
+    recordReturn(Return->getRetValue(), State);
     useAsSnapshot(Return->getRetValue(), Return, "return", State);
     return;
   }
@@ -536,8 +864,21 @@ void FlowAnalysis::run(AliasFlowObserver &Obs) {
   for (const CFGBlock *B : llvm::ReversePostOrderTraversal<const CFG *>(Graph.get()))
     Blocks.push_back(B);
 
+  // A helper being summarised starts with each tensor parameter as its own pseudo-alias.
+  FlowState Initial;
+  if (Summary)
+    for (const ParmVarDecl *Param : Fn.parameters())
+      if (mayHoldStorage(Param->getType()) && !Model.isModuleType(Param->getType())) {
+        AliasFact Fact;
+        Fact.Param = static_cast<int>(Param->getFunctionScopeIndex());
+        Initial[Param] = Fact;
+      }
+
   llvm::DenseMap<const CFGBlock *, FlowState> Out;
-  auto EntryState = [&Out](const CFGBlock *B) {
+  const CFGBlock *Entry = &Graph->getEntry();
+  auto EntryState = [&Out, &Initial, Entry](const CFGBlock *B) {
+    if (B == Entry)
+      return Initial;
     FlowState In;
     for (const CFGBlock *Pred : B->preds()) {
       if (!Pred)
@@ -586,10 +927,27 @@ void FlowAnalysis::run(AliasFlowObserver &Obs) {
 } // namespace
 
 void analyzeAliasFlow(const FunctionDecl &Fn, ASTContext &Ctx, const AliasModel &Model,
-                      AliasFlowObserver &Observer) {
+                      FunctionSummaries &Summaries, AliasFlowObserver &Observer) {
   if (!Fn.getBody())
     return;
-  FlowAnalysis(Fn, Ctx, Model).run(Observer);
+  FlowAnalysis(Fn, Ctx, Model, Summaries.impl()).run(Observer);
+}
+
+std::string moduleSpelling(const AliasFact &Fact, const ASTContext &Ctx) {
+  if (const Expr *Module = Fact.ModuleExpr) {
+    Module = skipImplicit(Module);
+    // `lin->state_dict()` on a ModuleHolder: the object is `lin.operator->()`.
+    if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Module);
+        Arrow && Arrow->getOperator() == OO_Arrow)
+      Module = skipImplicit(Arrow->getArg(0));
+    const auto *This = dyn_cast<CXXThisExpr>(Module);
+    if (!This || !This->isImplicit())
+      return spelling(Module, Ctx);
+  }
+  if (const auto *Named = dyn_cast_or_null<NamedDecl>(Fact.Module);
+      Named && Named->getIdentifier() && !isa<CXXRecordDecl>(Named))
+    return Named->getName().str();
+  return {};
 }
 
 std::string spelling(const Stmt *S, const ASTContext &Ctx) {

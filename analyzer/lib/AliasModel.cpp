@@ -17,7 +17,7 @@ namespace {
 // tables name the operations instead. `requires_grad_` only flips a flag on the handle it
 // is called on (a state_dict entry is a separate, detached handle), so it is excluded.
 constexpr llvm::StringRef DefaultMutatingMethods =
-    "*_;*_out;-requires_grad_;operator+=;operator-=;operator*=;operator/=";
+    "*_;*_out;*_outf;-requires_grad_;operator+=;operator-=;operator*=;operator/=";
 constexpr llvm::StringRef DefaultAliasPreservingMethods =
     "detach;data;variable_data;view;view_as;reshape;reshape_as;slice;narrow;select;"
     "transpose;t;permute;expand;expand_as;squeeze;unsqueeze;flatten;unflatten;"
@@ -31,6 +31,7 @@ constexpr llvm::StringRef DefaultSnapshotUses =
 constexpr llvm::StringRef DefaultModuleTypes =
     "torch::nn::Module;torch::nn::ModuleHolder;torch::optim::Optimizer;"
     "aliasguard::nn::Module;aliasguard::optim::Optimizer";
+constexpr llvm::StringRef DefaultDeepCopyFunction = "aliasguard::deep_copy(%0)";
 constexpr llvm::StringRef DefaultUpdateGuards =
     "torch::NoGradGuard;c10::NoGradGuard;c10::InferenceMode";
 
@@ -123,6 +124,7 @@ AliasModelOptions::read(const ClangTidyCheck::OptionsView &Options,
   O.SnapshotUses = Options.get("SnapshotUses", DefaultSnapshotUses).str();
   O.ModuleTypes = Options.get("ModuleTypes", DefaultModuleTypes).str();
   O.UpdateGuards = Options.get("UpdateGuards", DefaultUpdateGuards).str();
+  O.DeepCopyFunction = Options.get("DeepCopyFunction", DefaultDeepCopyFunction).str();
   return O;
 }
 
@@ -136,6 +138,7 @@ void AliasModelOptions::store(ClangTidyOptions::OptionMap &Opts,
   Options.store(Opts, "SnapshotUses", SnapshotUses);
   Options.store(Opts, "ModuleTypes", ModuleTypes);
   Options.store(Opts, "UpdateGuards", UpdateGuards);
+  Options.store(Opts, "DeepCopyFunction", DeepCopyFunction);
 }
 
 AliasModel::AliasModel(AliasModelOptions O)

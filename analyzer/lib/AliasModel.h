@@ -50,6 +50,8 @@ struct AliasModelOptions {
   std::string SnapshotUses;
   std::string ModuleTypes;
   std::string UpdateGuards;
+  /// The fix-it for a whole collection: `%0` stands for the expression to copy.
+  std::string DeepCopyFunction;
 
   /// Reads every option once; `DefaultAliasSources` differs per check.
   static AliasModelOptions read(const ClangTidyCheck::OptionsView &Options,

@@ -2,6 +2,7 @@
 
 #include "StaleSnapshotCheck.h"
 #include "AliasFlow.h"
+#include "DeepCopyFix.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -22,25 +23,40 @@ std::string describeUse(llvm::StringRef How) {
 
 class SnapshotReporter : public AliasFlowObserver {
 public:
-  SnapshotReporter(ClangTidyCheck &Check, const ASTContext &Ctx) : Check(Check), Ctx(Ctx) {}
+  SnapshotReporter(ClangTidyCheck &Check, const ASTContext &Ctx, const AliasModel &Model)
+      : Check(Check), Ctx(Ctx), Model(Model) {}
 
   void onStaleUse(const StaleUse &U) override {
-    Check.diag(U.Use->getBeginLoc(),
-               "'%0' is %1 as a snapshot, but it shares storage with the module, which "
-               "changed after it was taken; take the snapshot with clone() or "
-               "deep_copy()")
-        << U.Kept->getName() << describeUse(U.How) << U.Use->getSourceRange();
+    const std::string Entry =
+        U.Fact.Key.empty() ? std::string() : (" (entry '" + U.Fact.Key + "')").str();
+    const std::string Module = moduleSpelling(U.Fact, Ctx);
+    DeepCopyFix Fix;
+    Fix = deepCopyFix(U.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
+    {
+      auto Diag = Check.diag(U.Use->getBeginLoc(),
+                             "'%0'%1 is %2 as a snapshot, but it shares storage with %3, "
+                             "which changed after it was taken; take the snapshot with "
+                             "clone() or deep_copy()")
+                  << U.Kept->getName() << Entry << describeUse(U.How)
+                  << (Module.empty() ? std::string("the module") : "'" + Module + "'")
+                  << U.Use->getSourceRange();
+      for (const FixItHint &Hint : Fix.Hints)
+        Diag << Hint;
+    }
     Check.diag(U.Fact.Source->getBeginLoc(),
                "'%0' is taken from '%1' here, without a copy", DiagnosticIDs::Note)
         << U.Kept->getName() << spelling(U.Fact.Source, Ctx);
     Check.diag(U.Fact.StaleBy->getBeginLoc(), "the module changes here ('%0')",
                DiagnosticIDs::Note)
         << spelling(U.Fact.StaleBy, Ctx);
+    if (!Fix.Advice.empty())
+      Check.diag(U.Fact.Taken->getBeginLoc(), "%0", DiagnosticIDs::Note) << Fix.Advice;
   }
 
 private:
   ClangTidyCheck &Check;
   const ASTContext &Ctx;
+  const AliasModel &Model;
 };
 
 } // namespace
@@ -59,8 +75,16 @@ void StaleSnapshotCheck::registerMatchers(MatchFinder *Finder) {
 
 void StaleSnapshotCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
-  SnapshotReporter Reporter(*this, *Result.Context);
-  analyzeAliasFlow(*Fn, *Result.Context, Model, Reporter);
+  LastContext = Result.Context;
+  SnapshotReporter Reporter(*this, *Result.Context, Model);
+  analyzeAliasFlow(*Fn, *Result.Context, Model, Summaries, Reporter);
+}
+
+void StaleSnapshotCheck::onEndOfTranslationUnit() {
+  Summaries.clear();
+  if (LastContext)
+    forgetFixes(*LastContext);
+  LastContext = nullptr;
 }
 
 void StaleSnapshotCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

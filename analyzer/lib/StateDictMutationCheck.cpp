@@ -2,6 +2,7 @@
 
 #include "StateDictMutationCheck.h"
 #include "AliasFlow.h"
+#include "DeepCopyFix.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -19,7 +20,8 @@ constexpr llvm::StringRef StateDictSources = "state_dict";
 
 class MutationReporter : public AliasFlowObserver {
 public:
-  MutationReporter(ClangTidyCheck &Check, const ASTContext &Ctx) : Check(Check), Ctx(Ctx) {}
+  MutationReporter(ClangTidyCheck &Check, const ASTContext &Ctx, const AliasModel &Model)
+      : Check(Check), Ctx(Ctx), Model(Model) {}
 
   void onWrite(const AliasWrite &W) override {
     if (W.Intended)
@@ -28,19 +30,35 @@ public:
     const std::string What =
         W.Fact.Key.empty() ? std::string("a tensor")
                            : ("entry '" + W.Fact.Key + "'").str();
-    Check.diag(W.Write->getBeginLoc(),
-               "in-place '%0' on %1 from '%2' also writes the module's storage; "
-               "deep-copy it first (clone(), deep_copy())")
-        << W.Operation << What << Source << W.Write->getSourceRange();
+    // The fix deep-copies where the written variable took its value; a write through a
+    // temporary (`m.state_dict()["w"].mul_(2)`) may mean to change the module, so no fix.
+    DeepCopyFix Fix;
+    if (W.Through)
+      Fix = deepCopyFix(W.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
+    {
+      auto Diag = Check.diag(W.Write->getBeginLoc(),
+                             "in-place '%0' on %1 from '%2' also writes the module's "
+                             "storage; deep-copy it first (clone(), deep_copy())")
+                  << W.Operation << What << Source << W.Write->getSourceRange();
+      for (const FixItHint &Hint : Fix.Hints)
+        Diag << Hint;
+    }
     Check.diag(W.Fact.Source->getBeginLoc(),
                "'%0' returns tensors that share storage with the module",
                DiagnosticIDs::Note)
         << Source;
+    if (W.Inside)
+      Check.diag(W.Inside->getBeginLoc(), "'%0' writes its argument in place here",
+                 DiagnosticIDs::Note)
+          << W.Operation;
+    if (!Fix.Advice.empty())
+      Check.diag(W.Fact.Taken->getBeginLoc(), "%0", DiagnosticIDs::Note) << Fix.Advice;
   }
 
 private:
   ClangTidyCheck &Check;
   const ASTContext &Ctx;
+  const AliasModel &Model;
 };
 
 } // namespace
@@ -60,8 +78,16 @@ void StateDictMutationCheck::registerMatchers(MatchFinder *Finder) {
 
 void StateDictMutationCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
-  MutationReporter Reporter(*this, *Result.Context);
-  analyzeAliasFlow(*Fn, *Result.Context, Model, Reporter);
+  LastContext = Result.Context;
+  MutationReporter Reporter(*this, *Result.Context, Model);
+  analyzeAliasFlow(*Fn, *Result.Context, Model, Summaries, Reporter);
+}
+
+void StateDictMutationCheck::onEndOfTranslationUnit() {
+  Summaries.clear();
+  if (LastContext)
+    forgetFixes(*LastContext);
+  LastContext = nullptr;
 }
 
 void StateDictMutationCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {

@@ -3,6 +3,7 @@
 #ifndef AG_ANALYZER_STATEDICTMUTATIONCHECK_H
 #define AG_ANALYZER_STATEDICTMUTATIONCHECK_H
 
+#include "AliasFlow.h"
 #include "AliasModel.h"
 #include "clang-tidy/ClangTidyCheck.h"
 
@@ -22,10 +23,13 @@ public:
   void registerMatchers(ast_matchers::MatchFinder *Finder) override;
   void check(const ast_matchers::MatchFinder::MatchResult &Result) override;
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+  void onEndOfTranslationUnit() override;
 
 private:
   static constexpr llvm::StringRef FunctionId = "function";
   const AliasModel Model;
+  FunctionSummaries Summaries{Model};
+  const ASTContext *LastContext = nullptr; // the translation unit being checked
 };
 
 } // namespace clang::tidy::aliasguard

@@ -9,6 +9,7 @@
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Core/Replacement.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -102,6 +103,56 @@ makeOptionsProvider(const RunOptions &Options, std::string &Error) {
       clang::tidy::ClangTidyGlobalOptions(), Defaults, std::move(*Parsed), Overrides);
 }
 
+// Applies the fixes of the findings (not of notes) to the files. Two findings that propose
+// the same edit (a deep copy where both checks point) apply it once; a fix that conflicts
+// with one already taken is skipped with a message, as clang-tidy does.
+bool applyFixes(llvm::ArrayRef<ClangTidyError> Errors) {
+  llvm::StringMap<clang::tooling::Replacements> PerFile;
+  for (const ClangTidyError &Error : Errors)
+    for (const auto &[Path, Replacements] : Error.Message.Fix)
+      for (const clang::tooling::Replacement &R : Replacements) {
+        clang::tooling::Replacements &Taken = PerFile[R.getFilePath()];
+        if (llvm::is_contained(Taken, R))
+          continue;
+        if (llvm::Error Err = Taken.add(R)) {
+          llvm::consumeError(std::move(Err));
+          llvm::errs() << "aliasguard-check: note: a fix for '" << Error.Message.Message
+                       << "' conflicts with another fix and was not applied\n";
+        }
+      }
+  bool Ok = true;
+  for (const auto &Entry : PerFile) {
+    const llvm::StringRef Path = Entry.getKey();
+    auto Buffer = llvm::MemoryBuffer::getFile(Path);
+    if (!Buffer) {
+      llvm::errs() << "aliasguard-check: error: cannot read '" << Path
+                   << "' to fix it: " << Buffer.getError().message() << '\n';
+      Ok = false;
+      continue;
+    }
+    auto Fixed = clang::tooling::applyAllReplacements((*Buffer)->getBuffer(), Entry.getValue());
+    if (!Fixed) {
+      llvm::errs() << "aliasguard-check: error: cannot fix '" << Path
+                   << "': " << llvm::toString(Fixed.takeError()) << '\n';
+      Ok = false;
+      continue;
+    }
+    std::error_code EC;
+    llvm::raw_fd_ostream Out(Path, EC);
+    if (EC) {
+      llvm::errs() << "aliasguard-check: error: cannot write '" << Path
+                   << "': " << EC.message() << '\n';
+      Ok = false;
+      continue;
+    }
+    Out << *Fixed;
+    llvm::errs() << "aliasguard-check: applied " << Entry.getValue().size()
+                 << (Entry.getValue().size() == 1 ? " fix" : " fixes") << " to " << Path
+                 << '\n';
+  }
+  return Ok;
+}
+
 } // namespace
 
 int runChecks(const CompilationDatabase &Compilations, const std::vector<std::string> &Files,
@@ -164,8 +215,12 @@ int runChecks(const CompilationDatabase &Compilations, const std::vector<std::st
   if (CompileFailed) {
     llvm::errs() << "aliasguard-check: error: compilation failed; findings may be "
                     "incomplete\n";
+    if (Options.Fix)
+      llvm::errs() << "aliasguard-check: no fixes applied\n";
     return ToolError;
   }
+  if (Options.Fix && !applyFixes(Errors))
+    return ToolError;
   return Errors.empty() ? NoFindings : Findings;
 }
 

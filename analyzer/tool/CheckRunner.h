@@ -19,6 +19,7 @@ struct RunOptions {
   std::string OutputFile; ///< empty: stdout
   std::string ConfigFile; ///< empty: `.clang-tidy` files next to the sources
   std::string SourceRoot; ///< SARIF URIs are relative to it; empty: defaultSourceRoot()
+  bool Fix = false;       ///< apply the findings' fix-its to the files
 };
 
 /// The process exit codes.

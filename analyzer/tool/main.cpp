@@ -1,7 +1,7 @@
 //===--- main.cpp - aliasguard-check --------------------------------------===//
 //
 // aliasguard-check FILES... [-p BUILD_DIR] [--checks=GLOB] [--format=text|json|sarif]
-//                  [--output=FILE] [--config-file=FILE] [--source-root=DIR]
+//                  [--output=FILE] [--fix] [--config-file=FILE] [--source-root=DIR]
 //                  [-- COMPILER ARGS]
 // Exit status: 0 no findings, 1 findings, 2 tool or compile error.
 //
@@ -30,6 +30,9 @@ llvm::cl::opt<std::string> Output("output", llvm::cl::cat(Category),
 llvm::cl::opt<std::string> ConfigFile("config-file", llvm::cl::cat(Category),
                                       llvm::cl::desc("Read CheckOptions from this file "
                                                      "instead of .clang-tidy files"));
+llvm::cl::opt<bool> Fix("fix", llvm::cl::cat(Category),
+                        llvm::cl::desc("Apply the findings' fix-its (deep copies) to the "
+                                       "source files; findings are still reported"));
 llvm::cl::opt<std::string> SourceRoot("source-root", llvm::cl::cat(Category),
                                       llvm::cl::desc("SARIF: make file URIs relative to this "
                                                      "directory (default: the git top level "
@@ -46,8 +49,8 @@ int main(int argc, const char **argv) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
     return aliasguard::check::ToolError;
   }
-  const aliasguard::check::RunOptions Options{Checks, Format, Output, ConfigFile,
-                                                SourceRoot};
+  const aliasguard::check::RunOptions Options{Checks,     Format,     Output,
+                                                ConfigFile, SourceRoot, Fix};
   return aliasguard::check::runChecks(Parser->getCompilations(),
                                       Parser->getSourcePathList(), Options);
 }

@@ -88,6 +88,22 @@ public:
     }
   }
 
+  // The replacements of a finding's fix, as fix-it hints: clang prints them and
+  // `-Xclang -fixit` applies them.
+  void addFixes(const clang::tooling::DiagnosticMessage &M,
+                clang::DiagnosticBuilder &Builder) const {
+    for (const auto &[Path, Replacements] : M.Fix)
+      for (const clang::tooling::Replacement &R : Replacements) {
+        const clang::SourceLocation Begin = at(R.getFilePath(), R.getOffset());
+        if (Begin.isInvalid())
+          continue;
+        Builder << clang::FixItHint::CreateReplacement(
+            clang::CharSourceRange::getCharRange(Begin,
+                                                 Begin.getLocWithOffset(R.getLength())),
+            R.getReplacementText());
+      }
+  }
+
 private:
   clang::SourceManager &SM;
 };
@@ -117,6 +133,7 @@ void FindingsForwarder::report(const ClangTidyError &Finding) {
                      IDs.getCustomDiagID(Level, "%0"));
     Builder << Finding.Message.Message + " [" + Finding.DiagnosticName + "]";
     Where.addRanges(Finding.Message, Builder);
+    Where.addFixes(Finding.Message, Builder);
   }
   for (const clang::tooling::DiagnosticMessage &Note : Finding.Notes) {
     clang::DiagnosticBuilder Builder = Diags.Report(

@@ -17,7 +17,7 @@ void PositiveStaleBest(ag::nn::Linear &fc, ag::optim::SGD &opt) {
   ag::StateDict best = fc.state_dict();
   opt.step();
   fc.load_state_dict(best);
-  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with the module, which changed after it was taken; take the snapshot with clone() or deep_copy() [aliasguard-stale-snapshot]
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'fc', which changed after it was taken; take the snapshot with clone() or deep_copy() [aliasguard-stale-snapshot]
 }
 
 void NegativeDeepCopies(ag::nn::Linear &fc, ag::optim::SGD &opt) {

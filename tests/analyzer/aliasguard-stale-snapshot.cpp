@@ -21,7 +21,7 @@ void PositiveRestoreBestAfterTraining(Net &model, int epochs) {
       best = model.state_dict(); // an alias, not a copy: the next step() changes it
   }
   model.load_state_dict(best);
-  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with the module, which changed after it was taken; take the snapshot with clone() or deep_copy() [aliasguard-stale-snapshot]
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'model', which changed after it was taken; take the snapshot with clone() or deep_copy() [aliasguard-stale-snapshot]
 }
 
 void PositiveCopyBack(Net &m, torch::optim::Optimizer &opt) {
@@ -151,3 +151,117 @@ void NegativeGradientAveraging(torch::nn::Module &model, int replicas) {
   for (auto &p : model.parameters()) p.grad().data() = p.grad().data() * (1.0 / replicas);
   model.load_state_dict(snapshot);
 }
+
+// A helper that returns module storage is an alias source wherever it is called.
+Dict snapshot(const torch::nn::Module &m) {
+  Dict out;
+  for (auto &item : m.named_parameters())
+    out[item.key()] = item.value().detach();
+  return out;
+}
+Dict deep_snapshot(const torch::nn::Module &m) { return torch::deep_copy(m.state_dict()); }
+
+void PositiveHelperSnapshot(Net &m, torch::optim::SGD &opt) {
+  Dict best = snapshot(m);
+  opt.step();
+  m.load_state_dict(best);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'm', which changed
+}
+
+void NegativeDeepHelperSnapshot(Net &m, torch::optim::SGD &opt) {
+  Dict best = deep_snapshot(m);
+  opt.step();
+  m.load_state_dict(best);
+}
+
+// A helper that changes a module it sees from outside changes it at every call.
+Net global_net;
+torch::optim::SGD global_opt(global_net.parameters(), 0.1);
+void train_global() { global_opt.step(); }
+void perturb(const torch::Tensor &w) { w.add_(0.01); }
+
+void PositiveHelperChangesAGlobal() {
+  Dict kept = global_net.state_dict();
+  train_global();
+  torch::save(kept, "kept.pt");
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'kept' is passed to 'save' as a snapshot
+}
+
+void PositiveHelperWritesAParameter(Net &m) {
+  torch::Tensor w0 = m.parameters()[0];
+  perturb(m.fc->weight);
+  (void)w0.equal(m.fc->weight);
+  // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'w0' is passed to 'equal' as a snapshot
+}
+
+// Lambdas that capture the optimizer or the module by reference change the module when
+// they are called, directly, through std::function, or handed to another function.
+namespace std {
+template <class> struct function;
+template <class R> struct function<R()> {
+  template <class F> function(F) {}
+  R operator()() const;
+};
+} // namespace std
+void for_each_batch(int n, std::function<void()> body);
+
+void PositiveLambdaCalledLater(Net &m, torch::optim::SGD &opt) {
+  auto train_step = [&] { opt.step(); };
+  Dict best = m.state_dict();
+  train_step();
+  m.load_state_dict(best);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot
+}
+
+void PositiveStdFunctionCalledLater(Net &m) {
+  std::function<void()> reset = [&m] { m.load_state_dict(snapshot(m)); train_epoch(m); };
+  Dict best = m.state_dict();
+  reset();
+  torch::save(best, "best.pt");
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'save' as a snapshot
+}
+
+void PositiveLambdaHandedToAFunction(Net &m, torch::optim::SGD &opt) {
+  Dict best = m.state_dict();
+  for_each_batch(10, [&opt] { opt.step(); });
+  m.load_state_dict(best);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot
+}
+
+void NegativeLambdaNotCalled(Net &m, torch::optim::SGD &opt) {
+  auto train_step = [&] { opt.step(); };
+  Dict best = m.state_dict();
+  m.load_state_dict(best);
+  train_step();
+}
+
+void NegativeLambdaChangesAnotherModule(Net &a, Net &b) {
+  auto train_b = [&b] { train_epoch(b); };
+  Dict sa = a.state_dict();
+  train_b();
+  torch::save(sa, "a.pt");
+}
+
+void NegativeLambdaOnlyReads(Net &m, torch::optim::SGD &opt) {
+  auto report = [&] { evaluate(m); };
+  Dict best = m.state_dict();
+  report();
+  m.load_state_dict(best);
+  (void)opt;
+}
+
+struct Loop {
+  Net model_;
+  torch::optim::SGD opt_{model_.parameters(), 0.1};
+  Dict best_;
+
+  void epoch() { opt_.step(); }
+  Dict current() { return model_.state_dict(); }
+
+  void PositiveMethodChangesAField() {
+    best_ = current();
+    epoch();
+    model_.load_state_dict(best_);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'best_' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'model_', which changed
+  }
+};

@@ -137,3 +137,95 @@ void NegativeRequiresGradFlag(Net &m) {
   auto sd = m.state_dict();
   sd["fc.weight"].requires_grad_(false); // a flag on the detached handle only
 }
+
+// Helpers of the same file are followed through summaries: one that returns module
+// storage (a user-written state_dict(), as LibTorch has none), one that returns its
+// argument, and one that writes its argument in place.
+Dict state_dict(const torch::nn::Module &m) {
+  Dict out;
+  for (auto &item : m.named_parameters())
+    out[item.key()] = item.value().detach();
+  return out;
+}
+torch::Tensor &weight_of(Dict &sd) { return sd["fc.weight"]; }
+void halve(const torch::Tensor &t) { t.mul_(0.5); }
+double norm(const torch::Tensor &t) { return t.item(); }
+
+void PositiveUserWrittenStateDict(Net &m) {
+  Dict sd = state_dict(m);
+  sd["fc.bias"].zero_();
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'zero_' on entry 'fc.bias' from 'state_dict(m)'
+}
+
+void PositiveHelperReturnsItsArgument(Net &m) {
+  Dict sd = m.state_dict();
+  weight_of(sd).add_(1.0);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'add_' on entry 'fc.weight' from 'm.state_dict()'
+}
+
+void PositiveHelperWritesItsArgument(Net &m) {
+  Dict sd = m.state_dict();
+  halve(sd["fc.weight"]);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'halve' on entry 'fc.weight' from 'm.state_dict()'
+}
+
+void PositiveLambdaWritesItsArgument(Net &m) {
+  auto scale = [](const torch::Tensor &t, double f) { t.mul_(f); };
+  Dict sd = m.state_dict();
+  scale(sd["fc.bias"], 2.0);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'scale' on entry 'fc.bias' from 'm.state_dict()'
+}
+
+// ATen's out= variants write their `out` argument: first in `*_out`, last in `*_outf`.
+namespace torch {
+Tensor &add_out(Tensor &out, const Tensor &a, const Tensor &b);
+Tensor &mul_outf(const Tensor &a, const Tensor &b, Tensor &out);
+} // namespace torch
+
+void PositiveOutVariants(Net &m, const torch::Tensor &x) {
+  Dict sd = m.state_dict();
+  torch::add_out(sd["fc.weight"], x, x);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'add_out' on entry 'fc.weight' from 'm.state_dict()'
+  torch::mul_outf(x, x, sd["fc.bias"]);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'mul_outf' on entry 'fc.bias' from 'm.state_dict()'
+}
+
+void NegativeOutVariantIntoNewStorage(Net &m, torch::Tensor &out) {
+  Dict sd = m.state_dict();
+  torch::add_out(out, sd["fc.weight"], sd["fc.bias"]); // reads the dict, writes `out`
+}
+
+Dict cloned_state(const torch::nn::Module &m) {
+  Dict out;
+  for (auto &item : m.named_parameters())
+    out[item.key()] = item.value().detach().clone();
+  return out;
+}
+void init_under_no_grad(const torch::Tensor &t) {
+  torch::NoGradGuard no_grad;
+  t.normal_();
+}
+int recurse(Dict &sd, int n) { return n > 0 ? recurse(sd, n - 1) : 0; }
+
+void NegativeHelpers(Net &m) {
+  Dict copy = cloned_state(m);
+  copy["fc.weight"].zero_();
+  Dict sd = m.state_dict();
+  (void)norm(sd["fc.weight"]);
+  init_under_no_grad(sd["fc.bias"]); // an intended update, as under a guard here
+  (void)recurse(sd, 3);
+  halve(copy["fc.bias"]);
+}
+
+// Storage taken through parameters() is not state_dict() storage: writing it is how
+// parameters are updated, and a helper collecting it is not an alias source here.
+std::vector<torch::Tensor> params_of(const torch::nn::Module &m) {
+  std::vector<torch::Tensor> v;
+  for (auto &p : m.parameters())
+    v.push_back(p.detach());
+  return v;
+}
+void NegativeParametersThroughHelper(Net &m) {
+  for (auto &p : params_of(m))
+    p.mul_(0.9);
+}

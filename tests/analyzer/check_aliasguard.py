@@ -19,7 +19,13 @@ as --frontend:
 Then
   - CHECK-MESSAGES: lines match warnings, and any other warning or error fails the test;
   - CHECK-NOTES: lines match warnings *and* notes, and any other one fails the test;
-  - a file with neither must produce no finding at all.
+  - a file with neither must produce no finding at all;
+  - CHECK-FIXES: lines match the file after the front end applied its fixes
+    (aliasguard-check --fix, clang-tidy --fix, clang++ -Xclang -fixit). Each front end
+    then works on its own copy of FILE, with the CHECK lines blanked out (so they cannot
+    match themselves), and its findings are reported against FILE's name.
+FileCheck reads the diagnostic lines only (clang-tidy and clang++ also print source
+snippets and fix-it lines, which may quote a CHECK comment).
 The exit status must agree: aliasguard-check exits 1 when findings are expected and 0 when
 none are; clang-tidy and clang++ exit 0 either way (findings are warnings), and anything
 else (a compile error, a crash while loading a plugin) fails the test.
@@ -67,28 +73,45 @@ def parse_args():
     return args
 
 
-def command_for(frontend, args, compiler_args):
+def command_for(frontend, args, compiler_args, source, fix):
     checks = "-*," + args.check
     if frontend == "tool":
         config = ["--config-file=" + args.config_file] if args.config_file else []
-        return [args.tool, "--checks=" + checks, *config, args.input, "--", *compiler_args]
+        fixing = ["--fix"] if fix else []
+        return [args.tool, "--checks=" + checks, *config, *fixing, source, "--",
+                *compiler_args]
     if frontend == "tidy":
         config = ["--config-file=" + args.config_file] if args.config_file else []
+        fixing = ["--fix"] if fix else []
         return [args.clang_tidy, "--quiet", "--load=" + args.tidy_plugin, "-checks=" + checks,
-                *config, args.input, "--", *compiler_args]
+                *config, *fixing, source, "--", *compiler_args]
     config = (["-fplugin-arg-aliasguard-config-file=" + args.config_file]
               if args.config_file else [])
-    return [args.clangxx, "-fsyntax-only", "-fplugin=" + args.clang_plugin,
-            "-fplugin-arg-aliasguard-checks=" + checks, *config, *compiler_args, args.input]
+    fixing = ["-Xclang", "-fixit"] if fix else []
+    return [args.clangxx, "-fsyntax-only", *fixing, "-fplugin=" + args.clang_plugin,
+            "-fplugin-arg-aliasguard-checks=" + checks, *config, *compiler_args, source]
 
 
-def run_frontend(frontend, args, compiler_args, expect_findings):
-    """Runs one front end; returns its output (what FileCheck reads)."""
-    command = command_for(frontend, args, compiler_args)
+def fix_copy(args, frontend, text):
+    """The file a front end fixes: FILE with its CHECK comments blanked, line for line."""
+    path = "%s.%s.cpp" % (args.temp, frontend)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(re.sub(r"// *CHECK-[A-Z0-9-]*:[^\r\n]*", "//", text))
+    return path
+
+
+def run_frontend(frontend, args, compiler_args, expect_findings, source=None):
+    """Runs one front end, on `source` (a copy to fix) or FILE; returns its output."""
+    fix = source is not None
+    command = command_for(frontend, args, compiler_args, source or args.input, fix)
     run = subprocess.run(command, capture_output=True, text=True)
     # aliasguard-check prints findings on stdout and its own errors on stderr; clang-tidy
     # prints findings on stdout and compiler errors on stderr; clang++ prints all on stderr.
     output = run.stdout if frontend == "tool" else run.stdout + run.stderr
+    if fix:
+        # clang++ -fixit notes each diagnostic whose fixes it applied; not a finding.
+        output = "".join(line + "\n" for line in output.replace(source, args.input).splitlines()
+                         if "note: FIX-IT applied suggested code changes" not in line)
     # The log goes to stderr: under --run-only, stdout is the output alone.
     print("command:", " ".join(command), file=sys.stderr)
     print("------ %s output (exit %d) ------" % (frontend, run.returncode), file=sys.stderr)
@@ -140,18 +163,26 @@ def main():
         text = f.read()
     has_messages = re.search(r"^\s*// CHECK-MESSAGES:", text, re.M) is not None
     has_notes = re.search(r"^\s*// CHECK-NOTES:", text, re.M) is not None
+    has_fixes = re.search(r"^\s*// CHECK-FIXES:", text, re.M) is not None
     if has_messages and has_notes:
         sys.exit("use either CHECK-NOTES or CHECK-MESSAGES in one file, not both")
     expect_findings = None if args.run_only else (has_messages or has_notes)
 
+    frontends = FRONTENDS if args.frontend == "agree" else (args.frontend,)
+    copies = {f: fix_copy(args, f, text) if has_fixes else None for f in frontends}
     if args.frontend == "agree":
-        outputs = {f: run_frontend(f, args, compiler_args, expect_findings) for f in FRONTENDS}
+        outputs = {f: run_frontend(f, args, compiler_args, expect_findings, copies[f])
+                   for f in FRONTENDS}
         agreed = check_agreement(outputs, args.temp)
         if expect_findings and not agreed:
             sys.exit("the file expects findings, but no front end reported any")
         output = outputs["tool"]
     else:
-        output = run_frontend(args.frontend, args, compiler_args, expect_findings)
+        output = run_frontend(args.frontend, args, compiler_args, expect_findings,
+                              copies[args.frontend])
+    if not args.run_only:
+        output = "".join(line + "\n" for line in output.splitlines()
+                         if DIAGNOSTIC.match(line))
     with open(args.temp + ".out", "w", encoding="utf-8") as f:
         f.write(output)
 
@@ -171,6 +202,11 @@ def main():
         subprocess.run([args.filecheck, "-input-file=" + args.temp + ".out", args.input,
                         "-check-prefix=" + prefix, "-implicit-check-not=" + implicit],
                        check=True)
+    for frontend, copy in copies.items():
+        if copy:
+            print("checking the fixes of the %s front end" % frontend, file=sys.stderr)
+            subprocess.run([args.filecheck, "-input-file=" + copy, args.input,
+                            "-check-prefix=CHECK-FIXES", "-strict-whitespace"], check=True)
 
 
 if __name__ == "__main__":
