@@ -325,6 +325,15 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
         Fact.ModuleExpr = Object;
         return WithKey(AliasRef{Fact, nullptr});
       }
+      // `net->fc->weight.detach()`: a module's own tensor, kept without a copy.
+      if (Model.isAliasSource(Name) && !aliasOf(Object, State))
+        if (const Decl *Module = identity(Object)) {
+          AliasFact Fact;
+          Fact.Source = Call;
+          Fact.Module = Module;
+          Fact.ModuleExpr = Object;
+          return WithKey(AliasRef{Fact, nullptr});
+        }
       // In-place ops return the tensor they changed, so `v.mul_(a)` is still `v`.
       if (!Model.isAliasPreserving(Name) && !Model.isMutating(Name))
         return std::nullopt;

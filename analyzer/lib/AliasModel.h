@@ -60,8 +60,11 @@ struct AliasModelOptions {
              const ClangTidyCheck::OptionsView &Options) const;
 };
 
+/// The stale-snapshot check's sources: a module's collections, and `detach()`/`data()`
+/// of a module's own tensor (`net->fc->weight.detach()`).
 inline constexpr llvm::StringRef DefaultAllAliasSources =
-    "state_dict;named_parameters;parameters;named_buffers;buffers";
+    "state_dict;named_parameters;parameters;named_buffers;buffers;detach;data;"
+    "variable_data";
 
 /// The parsed tables plus the type questions the flow analysis asks.
 class AliasModel {

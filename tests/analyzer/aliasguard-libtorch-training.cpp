@@ -1,0 +1,87 @@
+// REQUIRES: libtorch
+// RUN: %check_aliasguard %s aliasguard-stale-snapshot %t -- -I%torch_include
+// A LibTorch training loop (real headers): the module registers its layers, training runs
+// through a lambda that captures the optimizer by reference, snapshots are saved with
+// torch::save. Keeping parameters() or named_parameters() is keeping the live storage.
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/optim/sgd.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
+
+struct NetImpl : torch::nn::Module {
+  NetImpl() : fc(register_module("fc", torch::nn::Linear(4, 2))) {}
+  torch::Tensor forward(const torch::Tensor &x) { return fc->forward(x); }
+  torch::nn::Linear fc;
+};
+TORCH_MODULE(Net);
+
+double validate(Net &net);
+
+void PositiveBestParametersAfterLambdaSteps(Net &net, const torch::Tensor &x, int epochs) {
+  torch::optim::SGD opt(net->parameters(), torch::optim::SGDOptions(0.01));
+  auto train_step = [&] {
+    opt.zero_grad();
+    net->forward(x).sum().backward();
+    opt.step();
+  };
+  std::vector<torch::Tensor> best;
+  double best_score = -1;
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    train_step();
+    if (double score = validate(net); score > best_score) {
+      best_score = score;
+      best = net->parameters(); // the live tensors, not a copy
+    }
+  }
+  torch::save(best, "best.pt");
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'save' as a snapshot, but it shares storage with 'net', which changed after it was taken; take the snapshot with clone() or deep_copy() [aliasguard-stale-snapshot]
+}
+
+void PositiveRestoreNamedParameters(Net &net, torch::optim::SGD &opt) {
+  auto before = net->named_parameters();
+  opt.step();
+  torch::NoGradGuard no_grad;
+  for (auto &item : net->named_parameters())
+    item.value().copy_(before[item.key()]);
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'before' is passed to 'copy_' as a snapshot
+}
+
+bool PositiveCompareWeightAfterStep(Net &net, torch::optim::SGD &opt) {
+  torch::Tensor w0 = net->fc->weight.detach();
+  opt.step();
+  return torch::equal(w0, net->fc->weight);
+  // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: 'w0' is passed to 'equal' as a snapshot
+}
+
+void NegativeClonedBest(Net &net, const torch::Tensor &x, int epochs) {
+  torch::optim::SGD opt(net->parameters(), torch::optim::SGDOptions(0.01));
+  auto train_step = [&] {
+    opt.zero_grad();
+    net->forward(x).sum().backward();
+    opt.step();
+  };
+  std::vector<torch::Tensor> best;
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    train_step();
+    best.clear();
+    for (const auto &p : net->parameters())
+      best.push_back(p.detach().clone());
+  }
+  torch::save(best, "best.pt");
+}
+
+void NegativeSavingTheLiveModel(Net &net, torch::optim::SGD &opt) {
+  opt.step();
+  torch::save(net, "net.pt"); // the module itself, after training: no snapshot involved
+  torch::save(net->parameters(), "params.pt");
+}
+
+// Gradient averaging across replicas writes gradients, not parameters.
+void NegativeGradientAveraging(Net &net, int replicas) {
+  auto kept = net->named_parameters();
+  for (auto &p : net->parameters())
+    p.mutable_grad().data() = p.grad().data() / replicas;
+  torch::save(kept.values(), "kept.pt");
+}
