@@ -22,7 +22,7 @@ constexpr llvm::StringRef DefaultAliasPreservingMethods =
     "detach;data;variable_data;view;view_as;reshape;reshape_as;slice;narrow;select;"
     "transpose;t;permute;expand;expand_as;squeeze;unsqueeze;flatten;unflatten;"
     "contiguous;to;cpu;cuda;chunk;split;unbind;diagonal;as_strided;operator[];at;"
-    "value;values;find;get;operator*;operator->";
+    "value;values;find;get;begin;front;back;operator*;operator->";
 constexpr llvm::StringRef DefaultDeepCopyFunctions = "clone;deep_copy";
 constexpr llvm::StringRef DefaultModuleMutators = "step;load_state_dict";
 constexpr llvm::StringRef DefaultSnapshotUses =

@@ -27,3 +27,31 @@ void NegativeDeepCopies(ag::nn::Linear &fc, ag::optim::SGD &opt) {
   opt.step();
   fc.load_state_dict(best);
 }
+
+// Structured bindings over the dict keep the entries; a container of snapshots stores them.
+void PositiveStructuredBindingKeptThenStored(ag::nn::Linear &fc, ag::optim::SGD &opt,
+                                             std::vector<ag::Tensor> &history) {
+  ag::Tensor kept;
+  for (auto &[key, value] : fc.state_dict())
+    if (key == "weight")
+      kept = value;
+  opt.step();
+  history.push_back(kept);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'kept' is passed to 'push_back' as a snapshot, but it shares storage with 'fc', which changed
+}
+
+bool PositiveEqualAfterStep(ag::nn::Linear &fc, ag::optim::SGD &opt) {
+  auto [name, w0] = *fc.named_parameters().begin();
+  opt.step();
+  return w0.equal(fc.weight);
+  // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: 'w0' is passed to 'equal' as a snapshot
+}
+
+void NegativeStructuredBindingOfDeepCopy(ag::nn::Linear &fc, ag::optim::SGD &opt,
+                                         std::vector<ag::Tensor> &history) {
+  for (auto &[key, value] : ag::deep_copy(fc.state_dict()))
+    history.push_back(value);
+  opt.step();
+  for (auto &[key, value] : ag::deep_copy(fc.state_dict()))
+    value.mul_(0.5);
+}
