@@ -6,8 +6,9 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ git                 # build
+  cmake ninja-build g++ git pkg-config      # build (pkg-config: the installed-package test)
   googletest libgtest-dev libbenchmark-dev time  # tests and benchmarks (time: peak memory)
+  python3-matplotlib                        # bench/run.sh's plots
   python3-jsonschema                        # SARIF output checked against its schema
   python3 python3-torch                     # conformance tests against real PyTorch
   clang-19 clang-tidy-19 libclang-19-dev llvm-19-dev llvm-19-tools libtorch-dev  # analyzer

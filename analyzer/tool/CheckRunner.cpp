@@ -3,6 +3,7 @@
 #include "CheckRunner.h"
 #include "EnclosingFunctions.h"
 #include "FindingsOutput.h"
+#include "Gating.h"
 #include "SarifOutput.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -15,7 +16,14 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Regex.h"
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace clang::tidy {
 // Defined next to the module registration in analyzer/lib; referencing it keeps the
@@ -155,73 +163,256 @@ bool applyFixes(llvm::ArrayRef<ClangTidyError> Errors) {
 
 } // namespace
 
-int runChecks(const CompilationDatabase &Compilations, const std::vector<std::string> &Files,
-              const RunOptions &Options) {
-  for (const std::string &File : Files)
-    if (!llvm::sys::fs::exists(File)) {
-      llvm::errs() << "aliasguard-check: error: no such file: '" << File << "'\n";
-      return ToolError;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// `K/N` with 1 <= K <= N.
+llvm::Expected<std::pair<unsigned, unsigned>> parseShard(llvm::StringRef Text) {
+  auto [KText, NText] = Text.split('/');
+  unsigned K = 0, N = 0;
+  if (KText.getAsInteger(10, K) || NText.getAsInteger(10, N) || N == 0 || K == 0 || K > N)
+    return llvm::createStringError("--shard must be K/N with 1 <= K <= N, got '" + Text +
+                                   "'");
+  return std::make_pair(K, N);
+}
+
+// The translation units to analyse: the files given, or every file of the compilation
+// database (sorted, so that shards are deterministic), narrowed by --filter, by the diff
+// (whole-project runs analyse only the files it touches) and by --shard.
+llvm::Expected<std::vector<std::string>> selectFiles(const CompilationDatabase &Compilations,
+                                                     const std::vector<std::string> &Given,
+                                                     const RunOptions &Options,
+                                                     const ChangedLines *Changed) {
+  const bool WholeProject = Given.empty();
+  std::vector<std::string> Files = Given;
+  if (WholeProject) {
+    Files = Compilations.getAllFiles();
+    if (Files.empty())
+      return llvm::createStringError(
+          "no files to analyse: name them, or give -p BUILD_DIR with a "
+          "compile_commands.json that lists them");
+    llvm::sort(Files);
+    Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  }
+  if (!Options.Filter.empty()) {
+    llvm::Regex Pattern(Options.Filter);
+    std::string Error;
+    if (!Pattern.isValid(Error))
+      return llvm::createStringError("--filter '" + Options.Filter + "': " + Error);
+    llvm::erase_if(Files, [&](const std::string &F) { return !Pattern.match(F); });
+  }
+  if (WholeProject && Changed)
+    llvm::erase_if(Files, [&](const std::string &F) {
+      return !Changed->touches(canonicalFile(F));
+    });
+  if (!Options.Shard.empty()) {
+    auto Shard = parseShard(Options.Shard);
+    if (!Shard)
+      return Shard.takeError();
+    std::vector<std::string> Mine;
+    for (size_t I = 0; I < Files.size(); ++I)
+      if (I % Shard->second == Shard->first - 1)
+        Mine.push_back(Files[I]);
+    Files = std::move(Mine);
+  }
+  return Files;
+}
+
+// Runs the checks on each file, `Jobs` at a time, each on its own thread with its own
+// clang-tidy context; prints progress for more than one file. Returns each file's findings.
+std::vector<std::vector<ClangTidyError>> analyse(const CompilationDatabase &Compilations,
+                                                 const std::vector<std::string> &Files,
+                                                 const RunOptions &Options) {
+  std::vector<std::vector<ClangTidyError>> PerFile(Files.size());
+  unsigned Jobs = Options.Jobs ? Options.Jobs : std::max(1u, std::thread::hardware_concurrency());
+  Jobs = static_cast<unsigned>(std::min<size_t>(Jobs, Files.size()));
+  std::atomic<size_t> Next{0};
+  std::mutex ProgressLock;
+  size_t Done = 0;
+  const Clock::time_point Start = Clock::now();
+  auto Worker = [&] {
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      std::string Error;
+      clang::tidy::ClangTidyContext Context(makeOptionsProvider(Options, Error));
+      auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+          llvm::vfs::getRealFileSystem());
+      PerFile[I] = clang::tidy::runClangTidy(Context, Compilations, {Files[I]}, BaseFS,
+                                             /*ApplyAnyFix=*/false);
+      if (Files.size() > 1) {
+        std::lock_guard<std::mutex> Guard(ProgressLock);
+        const double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();
+        llvm::errs() << llvm::formatv("[{0}/{1}] {2} ({3:f1} s)\n", ++Done, Files.size(),
+                                      Files[I], Seconds);
+      }
     }
-  if (Options.Format != "text" && Options.Format != "json" && Options.Format != "sarif") {
-    llvm::errs() << "aliasguard-check: error: --format must be text, json or sarif, got '"
-                 << Options.Format << "'\n";
-    return ToolError;
+  };
+  if (Jobs <= 1) {
+    Worker();
+  } else {
+    std::vector<std::thread> Threads;
+    for (unsigned J = 0; J < Jobs; ++J)
+      Threads.emplace_back(Worker);
+    for (std::thread &T : Threads)
+      T.join();
   }
-  std::string Error;
-  auto Provider = makeOptionsProvider(Options, Error);
-  if (!Provider) {
-    llvm::errs() << "aliasguard-check: error: " << Error << '\n';
+  return PerFile;
+}
+
+bool isCompileError(const ClangTidyError &E) { return E.DiagLevel == ClangTidyError::Error; }
+
+} // namespace
+
+int runChecks(const CompilationDatabase &Compilations,
+              const std::vector<std::string> &GivenFiles, const RunOptions &Options) {
+  auto Fail = [](const llvm::Twine &Message) {
+    llvm::errs() << "aliasguard-check: error: " << Message << '\n';
     return ToolError;
+  };
+  for (const std::string &File : GivenFiles)
+    if (!llvm::sys::fs::exists(File))
+      return Fail("no such file: '" + File + "'");
+  if (Options.Format != "text" && Options.Format != "json" && Options.Format != "sarif")
+    return Fail("--format must be text, json or sarif, got '" + Options.Format + "'");
+  {
+    std::string Error;
+    if (!makeOptionsProvider(Options, Error))
+      return Fail(Error);
+  }
+  const std::string Root =
+      Options.SourceRoot.empty() ? defaultSourceRoot() : Options.SourceRoot;
+
+  std::optional<ChangedLines> Changed;
+  if (Options.DiffBase == "-") {
+    auto Diff = llvm::MemoryBuffer::getSTDIN();
+    if (!Diff)
+      return Fail("cannot read a diff from stdin: " + Diff.getError().message());
+    Changed = ChangedLines::parse((*Diff)->getBuffer(), Root);
+  } else if (!Options.DiffBase.empty()) {
+    auto FromGit = ChangedLines::fromGit(Options.DiffBase, Root);
+    if (!FromGit)
+      return Fail(llvm::toString(FromGit.takeError()));
+    Changed = std::move(*FromGit);
+  }
+  std::optional<Baseline> Accepted;
+  if (!Options.BaselineFile.empty()) {
+    auto Read = Baseline::read(Options.BaselineFile);
+    if (!Read)
+      return Fail(llvm::toString(Read.takeError()));
+    Accepted = std::move(*Read);
   }
 
-  clang::tidy::ClangTidyContext Context(std::move(Provider));
-  auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-      llvm::vfs::getRealFileSystem());
   ResourceDirCompilations Adjusted(Compilations);
-  std::vector<ClangTidyError> Errors =
-      clang::tidy::runClangTidy(Context, Adjusted, Files, BaseFS, /*ApplyAnyFix=*/false);
+  auto Selected = selectFiles(Adjusted, GivenFiles, Options, Changed ? &*Changed : nullptr);
+  if (!Selected)
+    return Fail(llvm::toString(Selected.takeError()));
+  const std::vector<std::string> &Files = *Selected;
+  if (Files.empty())
+    llvm::errs() << "aliasguard-check: no translation units left to analyse (--filter, "
+                    "--shard or --diff-base)\n";
 
+  // One list in file order; a finding reported by two translation units (the same file
+  // compiled twice, a header) appears once.
+  std::vector<ClangTidyError> Errors;
+  std::vector<std::string> FailedFiles;
+  {
+    std::vector<std::vector<ClangTidyError>> PerFile = analyse(Adjusted, Files, Options);
+    for (size_t I = 0; I < Files.size(); ++I) {
+      if (llvm::any_of(PerFile[I], isCompileError))
+        FailedFiles.push_back(Files[I]);
+      for (ClangTidyError &E : PerFile[I])
+        Errors.push_back(std::move(E));
+    }
+  }
   std::stable_sort(Errors.begin(), Errors.end(),
                    [](const ClangTidyError &A, const ClangTidyError &B) {
                      return std::tie(A.Message.FilePath, A.Message.FileOffset) <
                             std::tie(B.Message.FilePath, B.Message.FileOffset);
                    });
+  Errors.erase(std::unique(Errors.begin(), Errors.end(),
+                           [](const ClangTidyError &A, const ClangTidyError &B) {
+                             return A.DiagnosticName == B.DiagnosticName &&
+                                    A.Message.FilePath == B.Message.FilePath &&
+                                    A.Message.FileOffset == B.Message.FileOffset &&
+                                    A.Message.Message == B.Message.Message;
+                           }),
+               Errors.end());
+
+  // Fingerprints are computed over every finding, before any is filtered out, so that a
+  // finding's fingerprint does not depend on which others were reported.
+  const std::vector<std::string> Prints =
+      fingerprints(Errors, enclosingFunctions(), SarifOptions{Root});
+  if (!Options.WriteBaselineFile.empty()) {
+    if (llvm::Error Err = Baseline::write(Options.WriteBaselineFile, Errors, Prints, Root))
+      return Fail(llvm::toString(std::move(Err)));
+    const size_t Recorded = llvm::count_if(Errors, [](const ClangTidyError &E) {
+      return !isCompileError(E);
+    });
+    llvm::errs() << "aliasguard-check: recorded " << Recorded << " finding"
+                 << (Recorded == 1 ? "" : "s") << " in baseline '"
+                 << Options.WriteBaselineFile << "'\n";
+  }
+
+  std::vector<ClangTidyError> Kept;
+  std::vector<std::string> KeptPrints;
+  size_t OutsideDiff = 0, InBaseline = 0;
+  {
+    SourceFiles Lines;
+    for (size_t I = 0; I < Errors.size(); ++I) {
+      const ClangTidyError &E = Errors[I];
+      if (!isCompileError(E)) {
+        if (Changed &&
+            !Changed->contains(canonicalFile(E.Message.FilePath, E.BuildDirectory),
+                               Lines.locate(E.Message.FilePath, E.Message.FileOffset).Line)) {
+          ++OutsideDiff;
+          continue;
+        }
+        if (Accepted && Accepted->accepts(Prints[I])) {
+          ++InBaseline;
+          continue;
+        }
+      }
+      Kept.push_back(E);
+      KeptPrints.push_back(Prints[I]);
+    }
+  }
 
   std::error_code EC;
   std::unique_ptr<llvm::raw_fd_ostream> File;
   if (!Options.OutputFile.empty()) {
     File = std::make_unique<llvm::raw_fd_ostream>(Options.OutputFile, EC);
-    if (EC) {
-      llvm::errs() << "aliasguard-check: error: cannot write '" << Options.OutputFile
-                   << "': " << EC.message() << '\n';
-      return ToolError;
-    }
+    if (EC)
+      return Fail("cannot write '" + Options.OutputFile + "': " + EC.message());
   }
   llvm::raw_ostream &OS = File ? *File : llvm::outs();
   if (Options.Format == "sarif")
-    writeSarif(Errors, enclosingFunctions(),
-               SarifOptions{Options.SourceRoot.empty() ? defaultSourceRoot()
-                                                       : Options.SourceRoot},
-               OS);
+    writeSarif(Kept, enclosingFunctions(), KeptPrints, SarifOptions{Root}, OS);
   else if (Options.Format == "json")
-    writeJson(Errors, OS);
+    writeJson(Kept, KeptPrints, OS);
   else
-    writeText(Errors, OS);
+    writeText(Kept, OS);
   OS.flush();
 
-  const bool CompileFailed = llvm::any_of(Errors, [](const ClangTidyError &E) {
-    return E.DiagLevel == ClangTidyError::Error;
-  });
-  if (CompileFailed) {
-    llvm::errs() << "aliasguard-check: error: compilation failed; findings may be "
-                    "incomplete\n";
+  if (Changed)
+    llvm::errs() << "aliasguard-check: " << OutsideDiff
+                 << " finding(s) outside the changed lines not reported\n";
+  if (Accepted)
+    llvm::errs() << "aliasguard-check: " << InBaseline << " finding(s) accepted by baseline '"
+                 << Options.BaselineFile << "'\n";
+
+  if (!FailedFiles.empty()) {
+    for (const std::string &Failed : FailedFiles)
+      llvm::errs() << "aliasguard-check: error: " << Failed
+                   << ": compilation failed; its findings may be incomplete\n";
     if (Options.Fix)
       llvm::errs() << "aliasguard-check: no fixes applied\n";
     return ToolError;
   }
-  if (Options.Fix && !applyFixes(Errors))
+  if (Options.Fix && !applyFixes(Kept))
     return ToolError;
-  return Errors.empty() ? NoFindings : Findings;
+  if (!Options.WriteBaselineFile.empty())
+    return NoFindings; // the findings were just accepted
+  return Kept.empty() ? NoFindings : Findings;
 }
 
 } // namespace aliasguard::check

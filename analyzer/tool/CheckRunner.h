@@ -20,12 +20,19 @@ struct RunOptions {
   std::string ConfigFile; ///< empty: `.clang-tidy` files next to the sources
   std::string SourceRoot; ///< SARIF URIs are relative to it; empty: defaultSourceRoot()
   bool Fix = false;       ///< apply the findings' fix-its to the files
+  unsigned Jobs = 0;      ///< translation units analysed at once; 0: one per core
+  std::string Shard;      ///< "K/N": only the K-th of N deterministic slices of the files
+  std::string Filter;     ///< regular expression: only files whose path matches
+  std::string BaselineFile;      ///< findings recorded there are accepted
+  std::string WriteBaselineFile; ///< record the current findings there
+  std::string DiffBase;   ///< a git revision, or "-" for a unified diff on stdin
 };
 
 /// The process exit codes.
 enum ExitCode : int { NoFindings = 0, Findings = 1, ToolError = 2 };
 
-/// Runs the enabled aliasguard checks over `Files` and writes the findings.
+/// Runs the enabled aliasguard checks over `Files` (every file of the compilation database
+/// when empty) and writes the findings.
 int runChecks(const clang::tooling::CompilationDatabase &Compilations,
               const std::vector<std::string> &Files, const RunOptions &Options);
 

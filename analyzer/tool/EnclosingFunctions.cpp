@@ -14,6 +14,7 @@ namespace aliasguard::check {
 
 void FunctionExtents::add(llvm::StringRef File, unsigned Begin, unsigned End,
                           std::string Name) {
+  std::lock_guard<std::mutex> Guard(Lock);
   Files[File].push_back(Extent{Begin, End, std::move(Name)});
 }
 

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ inline constexpr llvm::StringRef InternalChecksGlob = "aliasguard-internal-*";
 /// Clang's SourceManager spells it (which is how diagnostics name files too).
 class FunctionExtents {
 public:
+  /// Thread-safe: translation units may be analysed in parallel (`-j`).
   void add(llvm::StringRef File, unsigned Begin, unsigned End, std::string Name);
 
   /// The innermost function whose extent holds `Offset`, or "" outside any function.
@@ -39,11 +41,11 @@ private:
     unsigned End;
     std::string Name;
   };
+  std::mutex Lock;
   llvm::StringMap<std::vector<Extent>> Files;
 };
 
-/// The extents recorded in this process (aliasguard-check runs translation units one after
-/// another on one thread).
+/// The extents recorded in this process, for every translation unit it analysed.
 FunctionExtents &enclosingFunctions();
 
 } // namespace aliasguard::check

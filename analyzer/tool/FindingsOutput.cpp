@@ -80,13 +80,17 @@ void writeText(llvm::ArrayRef<ClangTidyError> Errors, llvm::raw_ostream &OS) {
   }
 }
 
-void writeJson(llvm::ArrayRef<ClangTidyError> Errors, llvm::raw_ostream &OS) {
+void writeJson(llvm::ArrayRef<ClangTidyError> Errors,
+               llvm::ArrayRef<std::string> Fingerprints, llvm::raw_ostream &OS) {
   SourceFiles Files;
   llvm::json::Array Diagnostics;
-  for (const ClangTidyError &E : Errors) {
+  for (size_t I = 0; I < Errors.size(); ++I) {
+    const ClangTidyError &E = Errors[I];
     llvm::json::Object Entry = jsonMessage(E.Message, Files);
     Entry["check"] = E.DiagnosticName;
     Entry["level"] = levelName(E);
+    if (I < Fingerprints.size() && !Fingerprints[I].empty())
+      Entry["fingerprint"] = Fingerprints[I];
     llvm::json::Array Notes;
     for (const DiagnosticMessage &Note : E.Notes)
       Notes.push_back(jsonMessage(Note, Files));

@@ -37,8 +37,10 @@ private:
 /// and a caret, followed by its notes.
 void writeText(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors, llvm::raw_ostream &OS);
 
-/// `{"diagnostics": [{check, level, message, file, line, column, notes: [...]}]}`.
-void writeJson(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors, llvm::raw_ostream &OS);
+/// `{"diagnostics": [{check, level, message, file, line, column, fingerprint,
+/// notes: [...]}]}`; `fingerprint` is SARIF's partialFingerprints value (and a baseline's).
+void writeJson(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
+               llvm::ArrayRef<std::string> Fingerprints, llvm::raw_ostream &OS);
 
 } // namespace aliasguard::check
 

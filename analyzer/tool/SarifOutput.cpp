@@ -246,8 +246,32 @@ std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::Strin
   return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), /*LowerCase=*/true);
 }
 
+std::vector<std::string> fingerprints(llvm::ArrayRef<ClangTidyError> Errors,
+                                      const FunctionExtents &Functions,
+                                      const SarifOptions &Options) {
+  LocationWriter Locations(Options);
+  // Identical fingerprints (the same line flagged twice in one function) are told apart by
+  // their order, as GitHub does for its own line hashes.
+  llvm::StringMap<unsigned> Seen;
+  std::vector<std::string> Result;
+  for (const ClangTidyError &E : Errors) {
+    std::string Uri;
+    llvm::StringRef LineText;
+    if (!Locations.physical(E.Message, E.BuildDirectory, &Uri, &LineText)) {
+      Result.emplace_back();
+      continue;
+    }
+    const llvm::StringRef Function =
+        Functions.lookup(E.Message.FilePath, E.Message.FileOffset);
+    const std::string Print = fingerprint(E.DiagnosticName, Uri, Function, LineText);
+    Result.push_back(Print + ":" + std::to_string(++Seen[Print]));
+  }
+  return Result;
+}
+
 void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Functions,
-                const SarifOptions &Options, llvm::raw_ostream &OS) {
+                llvm::ArrayRef<std::string> Fingerprints, const SarifOptions &Options,
+                llvm::raw_ostream &OS) {
   LocationWriter Locations(Options);
   llvm::json::Array Rules;
   llvm::StringMap<unsigned> RuleIndex;
@@ -257,11 +281,9 @@ void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Fu
   }
 
   llvm::json::Array Results;
-  // Identical fingerprints (the same line flagged twice in one function) are told apart by
-  // their order, as GitHub does for its own line hashes.
-  llvm::StringMap<unsigned> Seen;
   bool Successful = true;
-  for (const ClangTidyError &E : Errors) {
+  for (size_t Index = 0; Index < Errors.size(); ++Index) {
+    const ClangTidyError &E = Errors[Index];
     Successful &= E.DiagLevel != ClangTidyError::Error;
     auto [It, Inserted] = RuleIndex.try_emplace(E.DiagnosticName, static_cast<unsigned>(Rules.size()));
     if (Inserted)
@@ -271,9 +293,7 @@ void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Fu
                               {"ruleIndex", It->second},
                               {"level", level(E)},
                               {"message", llvm::json::Object{{"text", E.Message.Message}}}};
-    std::string Uri;
-    llvm::StringRef LineText;
-    if (auto Physical = Locations.physical(E.Message, E.BuildDirectory, &Uri, &LineText)) {
+    if (auto Physical = Locations.physical(E.Message, E.BuildDirectory)) {
       const llvm::StringRef Function =
           Functions.lookup(E.Message.FilePath, E.Message.FileOffset);
       llvm::json::Object Location{{"physicalLocation", std::move(*Physical)}};
@@ -281,10 +301,9 @@ void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Fu
         Location["logicalLocations"] = llvm::json::Array{
             llvm::json::Object{{"fullyQualifiedName", Function}, {"kind", "function"}}};
       Result["locations"] = llvm::json::Array{std::move(Location)};
-      const std::string Print = fingerprint(E.DiagnosticName, Uri, Function, LineText);
-      const unsigned Occurrence = ++Seen[Print];
-      Result["partialFingerprints"] = llvm::json::Object{
-          {"aliasguardFingerprint/v1", Print + ":" + std::to_string(Occurrence)}};
+      if (Index < Fingerprints.size() && !Fingerprints[Index].empty())
+        Result["partialFingerprints"] =
+            llvm::json::Object{{"aliasguardFingerprint/v1", Fingerprints[Index]}};
     }
     llvm::json::Array Related;
     for (const DiagnosticMessage &Note : E.Notes) {

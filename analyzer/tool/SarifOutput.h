@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
+#include <vector>
 
 namespace clang::tidy {
 struct ClangTidyError;
@@ -38,10 +39,18 @@ std::string defaultSourceRoot();
 std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::StringRef Function,
                         llvm::StringRef LineText);
 
-/// Writes a SARIF 2.1.0 log of `Errors`; `Functions` names the function around each.
+/// The `aliasguardFingerprint/v1` value of each finding, `HASH:N` (N counts equal hashes
+/// in order), or "" for a finding without a file. Baselines record the same values.
+std::vector<std::string> fingerprints(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
+                                      const FunctionExtents &Functions,
+                                      const SarifOptions &Options);
+
+/// Writes a SARIF 2.1.0 log of `Errors`; `Functions` names the function around each and
+/// `Fingerprints` holds their partialFingerprints (from fingerprints(), computed over every
+/// finding of the run before any was filtered out).
 void writeSarif(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
-                const FunctionExtents &Functions, const SarifOptions &Options,
-                llvm::raw_ostream &OS);
+                const FunctionExtents &Functions, llvm::ArrayRef<std::string> Fingerprints,
+                const SarifOptions &Options, llvm::raw_ostream &OS);
 
 } // namespace aliasguard::check
 

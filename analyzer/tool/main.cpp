@@ -1,15 +1,19 @@
 //===--- main.cpp - aliasguard-check --------------------------------------===//
 //
-// aliasguard-check FILES... [-p BUILD_DIR] [--checks=GLOB] [--format=text|json|sarif]
+// aliasguard-check [FILES...] [-p BUILD_DIR] [--checks=GLOB] [--format=text|json|sarif]
 //                  [--output=FILE] [--fix] [--config-file=FILE] [--source-root=DIR]
+//                  [-j N] [--shard K/N] [--filter REGEX]
+//                  [--baseline FILE] [--write-baseline FILE] [--diff-base REV|-]
 //                  [-- COMPILER ARGS]
-// Exit status: 0 no findings, 1 findings, 2 tool or compile error.
+// Without FILES, every file of -p's compile_commands.json is analysed.
+// Exit status: 0 no (new) findings, 1 findings, 2 tool or compile error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CheckRunner.h"
 
 #include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -39,18 +43,115 @@ llvm::cl::opt<std::string> SourceRoot("source-root", llvm::cl::cat(Category),
                                                      "above the current directory, else the "
                                                      "current directory)"));
 
+llvm::cl::opt<unsigned> Jobs("j", llvm::cl::cat(Category), llvm::cl::init(0),
+                             llvm::cl::value_desc("N"),
+                             llvm::cl::desc("Analyse N translation units at once (default: "
+                                            "one per core)"));
+llvm::cl::alias JobsLong("jobs", llvm::cl::aliasopt(Jobs), llvm::cl::desc("Alias for -j"));
+llvm::cl::opt<std::string> Shard("shard", llvm::cl::cat(Category), llvm::cl::value_desc("K/N"),
+                                 llvm::cl::desc("Analyse only the K-th of N slices of the "
+                                                "files (sorted; for CI matrices)"));
+llvm::cl::opt<std::string> BaselineFile("baseline", llvm::cl::cat(Category),
+                                        llvm::cl::value_desc("FILE"),
+                                        llvm::cl::desc("Accept the findings recorded in FILE; "
+                                                       "fail only on new ones"));
+llvm::cl::opt<std::string> WriteBaseline("write-baseline", llvm::cl::cat(Category),
+                                         llvm::cl::value_desc("FILE"),
+                                         llvm::cl::desc("Record the current findings in FILE "
+                                                        "(and exit 0 unless a file failed to "
+                                                        "compile)"));
+llvm::cl::opt<std::string> DiffBase("diff-base", llvm::cl::cat(Category),
+                                    llvm::cl::value_desc("REV|-"),
+                                    llvm::cl::desc("Report only findings on lines changed "
+                                                   "since git revision REV ('-': read a "
+                                                   "unified diff from stdin)"));
+
+// Note [--filter]
+// libLLVM already registers a global option named `filter`, and registering ours aborts at
+// start-up, so `--filter REGEX` / `--filter=REGEX` is taken out of the arguments (before
+// `--`) here, ahead of the option parser.
+std::vector<const char *> takeFilter(int Argc, const char **Argv, std::string &Filter,
+                                     bool &Missing) {
+  std::vector<const char *> Rest;
+  for (int I = 0; I < Argc; ++I) {
+    const llvm::StringRef Arg = Argv[I];
+    if (Arg == "--") {
+      Rest.insert(Rest.end(), Argv + I, Argv + Argc);
+      break;
+    }
+    if (Arg == "--filter" || Arg == "-filter") {
+      if (I + 1 >= Argc) {
+        Missing = true;
+        break;
+      }
+      Filter = Argv[++I];
+    } else if (Arg.starts_with("--filter=") || Arg.starts_with("-filter=")) {
+      Filter = Arg.split('=').second.str();
+    } else {
+      Rest.push_back(Argv[I]);
+    }
+  }
+  return Rest;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
   llvm::InitLLVM Init(argc, argv);
-  auto Parser = clang::tooling::CommonOptionsParser::create(argc, argv, Category,
-                                                             llvm::cl::OneOrMore);
+  std::string Filter;
+  bool FilterMissing = false;
+  std::vector<const char *> Args = takeFilter(argc, argv, Filter, FilterMissing);
+  if (FilterMissing) {
+    llvm::errs() << "aliasguard-check: error: --filter needs a regular expression\n";
+    return aliasguard::check::ToolError;
+  }
+  int ArgCount = static_cast<int>(Args.size());
+  llvm::cl::extrahelp FilterHelp(
+      "\n--filter=REGEX   Analyse only files whose path matches REGEX (after -p, "
+      "before --shard)\n");
+  auto Parser = clang::tooling::CommonOptionsParser::create(ArgCount, Args.data(), Category,
+                                                             llvm::cl::ZeroOrMore);
   if (!Parser) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
     return aliasguard::check::ToolError;
   }
-  const aliasguard::check::RunOptions Options{Checks,     Format,     Output,
-                                                ConfigFile, SourceRoot, Fix};
-  return aliasguard::check::runChecks(Parser->getCompilations(),
+  // Note [Whole-project runs]: with no files, CommonOptionsParser loads no compilation
+  // database (it returns before reading -p), so it is loaded here from -p's directory.
+  std::unique_ptr<clang::tooling::CompilationDatabase> WholeProject;
+  if (Parser->getSourcePathList().empty()) {
+    const auto &Registered = llvm::cl::getRegisteredOptions();
+    const auto It = Registered.find("p");
+    const std::string BuildPath =
+        It == Registered.end()
+            ? std::string()
+            : static_cast<llvm::cl::opt<std::string> *>(It->second)->getValue();
+    if (BuildPath.empty()) {
+      llvm::errs() << "aliasguard-check: error: no input files: name them, or give -p "
+                      "BUILD_DIR to analyse every file of its compile_commands.json\n";
+      return aliasguard::check::ToolError;
+    }
+    std::string Error;
+    WholeProject = clang::tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
+    if (!WholeProject) {
+      llvm::errs() << "aliasguard-check: error: no compilation database in '" << BuildPath
+                   << "': " << Error << '\n';
+      return aliasguard::check::ToolError;
+    }
+  }
+
+  aliasguard::check::RunOptions Options;
+  Options.Checks = Checks;
+  Options.Format = Format;
+  Options.OutputFile = Output;
+  Options.ConfigFile = ConfigFile;
+  Options.SourceRoot = SourceRoot;
+  Options.Fix = Fix;
+  Options.Jobs = Jobs;
+  Options.Shard = Shard;
+  Options.Filter = Filter;
+  Options.BaselineFile = BaselineFile;
+  Options.WriteBaselineFile = WriteBaseline;
+  Options.DiffBase = DiffBase;
+  return aliasguard::check::runChecks(WholeProject ? *WholeProject : Parser->getCompilations(),
                                       Parser->getSourcePathList(), Options);
 }
