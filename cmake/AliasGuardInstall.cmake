@@ -5,6 +5,7 @@
 #   lib/libaliasguard_runtime{,_checked}.a         the two runtimes       (runtime/tensor)
 #   lib/libaliasguard_{tracker,extent}.a           what they link         (runtime/tracker)
 #   bin/aliasguard-check                           with the analyzer      (analyzer/)
+#   bin/aliasguard-report                          runtime reports to SARIF (tools/; below)
 #   lib/aliasguard/AliasGuard{Tidy,Clang}Plugin.so with the analyzer      (plugins/)
 #   lib/cmake/AliasGuard/                          find_package(AliasGuard): AliasGuard::runtime,
 #                                                  AliasGuard::runtime_checked, aliasguard_link_runtime()
@@ -106,3 +107,8 @@ foreach(variant IN ITEMS unchecked checked)
   configure_file("${CMAKE_CURRENT_LIST_DIR}/aliasguard.pc.in" "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" @ONLY)
   install(FILES "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 endforeach()
+
+# aliasguard-report (Python 3, standard library only): the checked runtime's JSON reports as
+# SARIF, for code scanning next to aliasguard-check's (docs/checked-runtime.md). Installed
+# whether or not the analyzer is built: it needs no Clang.
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/tools/aliasguard-report" DESTINATION "${CMAKE_INSTALL_BINDIR}")

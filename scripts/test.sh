@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, then for each preset configures, builds and runs
 # ctest. By default:
-#   default  everything (unit, tracker, checked runtime, conformance vs real PyTorch, examples)
+#   default  everything (unit, tracker, checked runtime, conformance vs real PyTorch, examples,
+#            analyzer, install), then aliasguard-check over our own sources, gated by the
+#            committed baseline .aliasguard-baseline.json (docs/ci.md): new findings fail
 #   asan     everything again under AddressSanitizer + UBSan
 #   tsan     the multi-threaded tracker tests (label tsan) under ThreadSanitizer
 #   scripts/test.sh [--preset NAME]... [-- ctest arguments]
@@ -16,7 +18,7 @@ while [ $# -gt 0 ]; do
     --preset) presets+=("$2"); shift 2 ;;
     --preset=*) presets+=("${1#*=}"); shift ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +41,15 @@ for preset in "${presets[@]}"; do
   echo "== preset $preset: ctest"
   if ! ctest --preset "$preset" -j "$jobs" "${labels[@]}" "${ctest_args[@]}"; then
     status=1
+  fi
+  if [ "$preset" = default ] && [ "${#ctest_args[@]}" -eq 0 ] && [ -x build/default/analyzer/aliasguard-check ]; then
+    # Dogfooding, as docs/ci.md tells users to gate their pull requests.
+    echo "== preset default: aliasguard-check over examples, runtime, tests and bench (baseline .aliasguard-baseline.json)"
+    if ! build/default/analyzer/aliasguard-check -p build/default -j "$jobs" \
+         --filter '/(examples|runtime|tests|bench)/[^ ]*\.cpp$' --baseline .aliasguard-baseline.json; then
+      echo "== aliasguard-check: new findings or errors above (accept on purpose: docs/ci.md, 'Baselines')"
+      status=1
+    fi
   fi
 done
 exit $status

@@ -61,15 +61,21 @@ public:
 private:
   static std::vector<CompileCommand> adjust(std::vector<CompileCommand> Commands) {
     const llvm::StringRef Dir = AG_CLANG_RESOURCE_DIR;
-    if (!llvm::sys::fs::is_directory(Dir))
-      return Commands;
+    const bool HaveDir = llvm::sys::fs::is_directory(Dir);
     for (CompileCommand &Command : Commands) {
+      if (Command.CommandLine.empty())
+        continue;
       const bool HasOne = llvm::any_of(Command.CommandLine, [](const std::string &Arg) {
         return llvm::StringRef(Arg).starts_with("-resource-dir");
       });
-      if (!HasOne && !Command.CommandLine.empty())
+      if (HaveDir && !HasOne)
         Command.CommandLine.insert(Command.CommandLine.begin() + 1,
                                    "-resource-dir=" + Dir.str());
+      // Note [Compiler warnings]: a build's -Werror (often written for GCC) would turn
+      // Clang's own warnings into compile errors here; warnings are not our findings.
+      // Appended before `--` (the file names follow it), or at the end.
+      auto End = llvm::find(Command.CommandLine, "--");
+      Command.CommandLine.insert(End, "-Wno-error");
     }
     return Commands;
   }

@@ -55,7 +55,8 @@ install)
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardConfig.cmake"
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardConfigVersion.cmake"
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardTargets.cmake"
-    "$AG_LIBDIR/pkgconfig/aliasguard.pc" "$AG_LIBDIR/pkgconfig/aliasguard-checked.pc")
+    "$AG_LIBDIR/pkgconfig/aliasguard.pc" "$AG_LIBDIR/pkgconfig/aliasguard-checked.pc"
+    bin/aliasguard-report)
   if [ "$AG_HAS_ANALYZER" = ON ]; then
     expected+=(bin/aliasguard-check "$AG_LIBDIR/aliasguard/AliasGuardTidyPlugin.so"
                "$AG_LIBDIR/aliasguard/AliasGuardClangPlugin.so")
@@ -64,6 +65,12 @@ install)
     [ -f "$AG_PREFIX/$f" ] || fail "not installed: $f"
   done
   echo "ok: ${#expected[@]} expected files installed"
+  # aliasguard-report (runtime reports to SARIF; what it does is tests/report's business) runs
+  # from the prefix and says the project's version.
+  [ -x "$AG_PREFIX/bin/aliasguard-report" ] || fail "bin/aliasguard-report is not executable"
+  report_version=$("$AG_PREFIX/bin/aliasguard-report" --version) || fail "installed aliasguard-report --version failed"
+  [ "$report_version" = "aliasguard-report $AG_VERSION" ] || fail "installed aliasguard-report says '$report_version', expected version $AG_VERSION"
+  echo "ok: $report_version runs from the prefix"
   # Private headers stay private.
   if find "$AG_PREFIX/include" -type f ! -name '*.h' | grep -q .; then fail "non-header files under include/"; fi
   [ -z "$(find "$AG_PREFIX/include" -name 'tracker_internal.h' -o -name 'tensor_impl.h')" ] || fail "private headers installed"
