@@ -229,3 +229,21 @@ void NegativeParametersThroughHelper(Net &m) {
   for (auto &p : params_of(m))
     p.mul_(0.9);
 }
+
+// The CFG of a template with a discarded `if constexpr` branch and a throwing switch has
+// edges that lead nowhere; the analysis must walk it (it once crashed here).
+template <class T> double NegativeIfConstexprTemplate(Net &m, int op) {
+  if constexpr (sizeof(T) == 4) {
+    switch (op) {
+    case 0: return m.state_dict()["fc.weight"].item();
+    case 1: return 1.0;
+    }
+  } else {
+    switch (op) {
+    case 0: return 0.0;
+    default: throw 1;
+    }
+  }
+  return 0.0;
+}
+double instantiate(Net &m) { return NegativeIfConstexprTemplate<float>(m, 0); }
