@@ -14,6 +14,7 @@
 
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -98,6 +99,9 @@ std::vector<const char *> takeFilter(int Argc, const char **Argv, std::string &F
 
 int main(int argc, const char **argv) {
   llvm::InitLLVM Init(argc, argv);
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
+    OS << "aliasguard-check " << AG_VERSION << " (Clang " << LLVM_VERSION_STRING << ")\n";
+  });
   std::string Filter;
   bool FilterMissing = false;
   std::vector<const char *> Args = takeFilter(argc, argv, Filter, FilterMissing);
