@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (Release, CUDA off) and prints one markdown table of the figures
-# issue 3 asks for, each a ratio of two things measured in the same run:
-#   - tracker write cost with 1, 100 and 10,000 live views of one flat buffer
+# issues 3 and 5 ask for, each a ratio of two things measured in the same run:
+#   - tracker write cost with 1 .. 10,000 live views of one flat buffer
 #   - an unchanged read; bytes per handle
-#   - checked / unchecked runtime on the same tensor ops (64 and 1M elements)
+#   - checked / unchecked runtime on the same tensor ops (64 .. 1M elements) and on an MLP
+#     training step (25M parameters)
 #   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops
-# Repeats each benchmark (default 5) and reports medians.
+# Repeats each benchmark (default 5), reports medians, and draws bench/*.png (matplotlib).
 #   bench/run.sh [--repetitions N] [--build DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --repetitions) reps="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,3 +51,7 @@ for round in 1 2; do
   done
 done
 python3 bench/table.py "$out"
+echo "== plots: bench/write-cost-vs-views.png, bench/overhead-vs-size.png" >&2
+# Debian's interpreter: matplotlib comes from Debian (scripts/install-deps.sh), and a python3
+# earlier on PATH (pyenv, a venv) would not see it.
+/usr/bin/python3 bench/plot.py "$out" bench

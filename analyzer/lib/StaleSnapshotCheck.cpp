@@ -30,8 +30,7 @@ public:
     const std::string Entry =
         U.Fact.Key.empty() ? std::string() : (" (entry '" + U.Fact.Key + "')").str();
     const std::string Module = moduleSpelling(U.Fact, Ctx);
-    DeepCopyFix Fix;
-    Fix = deepCopyFix(U.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
+    const DeepCopyFix Fix = deepCopyFix(U.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
     {
       auto Diag = Check.diag(U.Use->getBeginLoc(),
                              "'%0'%1 is %2 as a snapshot, but it shares storage with %3, "

@@ -220,6 +220,9 @@ TEST_P(BackendReduceTest, MatmulMatchesNaiveLoopsForAllLayouts) {
   check_matmul<float>(backend(), 13, 17, 19);
   check_matmul<double>(backend(), 13, 17, 19);
   check_matmul<float>(backend(), 33, 70, 40);
+  // A transposed b of 1024 x 520 floats is packed (in 64 x 64 tiles) into a block of over
+  // 2 MiB, the host's large-block path.
+  check_matmul<float>(backend(), 2, 1024, 520);
   check_matmul<double>(backend(), 1, 5, 1);
   check_matmul<float>(backend(), 3, 0, 4);  // K == 0: out is all zeros, not left as it was
 }

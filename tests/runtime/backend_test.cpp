@@ -59,7 +59,9 @@ constexpr T kSentinel = T(-777);
 // ---- memory ---------------------------------------------------------------------------
 
 TEST_P(BackendTest, AllocateReturnsZeroFilledMemory) {
-  for (std::size_t nbytes : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{4096 + 5}}) {
+  // The last two reach the host's large-block path (Note [Large host blocks]).
+  for (std::size_t nbytes : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{4096 + 5},
+                             std::size_t{2} << 20, (std::size_t{3} << 20) + 5}) {
     DeviceBuffer buffer(backend(), nbytes);
     const std::vector<std::uint8_t> bytes = buffer.download<std::uint8_t>();
     ASSERT_EQ(bytes.size(), nbytes);
@@ -538,6 +540,35 @@ TEST(CpuBackendTest, OutOfMemoryThrowsErrorNamingTheSize) {
     FAIL() << "allocating 2^62 bytes succeeded";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find(std::to_string(huge)), std::string::npos) << e.what();
+  }
+}
+
+// Blocks on both sides of the large-block threshold (2 MiB, Note [Large host blocks]) are
+// writable to the last byte, keep what was written, and are freed by their size; a
+// large block is aligned to the huge page. The second round gets blocks the first one
+// dirtied and freed (the host keeps freed large blocks for reuse): zero-filled still means
+// zero-filled.
+TEST(CpuBackendTest, LargeAndSmallBlocksHoldTheirBytes) {
+  Backend& host = cpu_backend();
+  constexpr std::size_t kLarge = std::size_t{2} << 20;
+  for (std::size_t nbytes : {kLarge - 1, kLarge, kLarge + 1, 3 * kLarge + 12345}) {
+    for (int round = 0; round < 2; ++round) {  // a second block after the first is freed
+      auto* p = static_cast<std::uint8_t*>(host.allocate(nbytes, 0, /*zero=*/false));
+      ASSERT_NE(p, nullptr);
+      EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 64, 0u) << nbytes;
+      if (nbytes >= kLarge) {
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % kLarge, 0u) << nbytes;
+      }
+      for (std::size_t i = 0; i < nbytes; ++i) p[i] = static_cast<std::uint8_t>(i * 7 + round);
+      auto* q = static_cast<std::uint8_t*>(host.allocate(nbytes, 0));
+      std::size_t nonzero = 0;
+      for (std::size_t i = 0; i < nbytes; ++i) nonzero += q[i] != 0 ? 1 : 0;
+      EXPECT_EQ(nonzero, 0u) << nbytes << " bytes, round " << round;
+      host.copy_bytes(q, p, nbytes, CopyKind::DeviceToDevice, 0);
+      EXPECT_EQ(std::memcmp(p, q, nbytes), 0) << nbytes;
+      host.deallocate(q, nbytes, 0);
+      host.deallocate(p, nbytes, 0);
+    }
   }
 }
 

@@ -101,17 +101,13 @@ __attribute__((target("avx2,fma"))) void fused_add_fma(float* out, const float* 
                                                         std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) out[i] = __builtin_fmaf(alpha, y[i], x[i]);
 }
-bool has_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 #endif
 
 /// The contiguous float32 add/sub with alpha; false when the views need the general path.
 bool fused_add_contiguous(BinaryOp op, const StridedView& out, const StridedView& a, const StridedView& b,
                           double alpha) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (a.dtype != kFloat32 || (op != BinaryOp::Add && op != BinaryOp::Sub) || !has_fma()) return false;
+  if (a.dtype != kFloat32 || (op != BinaryOp::Add && op != BinaryOp::Sub) || !cpu_has_avx2_fma()) return false;
   if (!out.is_contiguous() || !a.is_contiguous() || !b.is_contiguous()) return false;
   const auto signed_alpha = static_cast<float>(op == BinaryOp::Add ? alpha : -alpha);
   fused_add_fma(static_cast<float*>(out.data), static_cast<const float*>(a.data), static_cast<const float*>(b.data),

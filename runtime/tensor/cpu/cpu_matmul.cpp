@@ -20,6 +20,33 @@ namespace {
 
 // Roughly a per-core L2 share; the exact value matters little (see Note [Host matmul]).
 constexpr std::int64_t kBlockBytes = 256 * 1024;
+// Packing walks the source in kTile x kTile tiles: a transposed operand's column stride is
+// a whole row, and a tile's kTile source lines stay in L1 while its rows are written.
+constexpr std::int64_t kTile = 64;
+
+/// Scratch memory of the host backend, not zero-filled: large packing buffers then reuse
+/// the backend's cached blocks (Note [Large host blocks] in cpu_backend.cpp) instead of
+/// faulting in fresh pages on every call.
+template <class T>
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() {
+    if (data_ != nullptr) cpu_backend().deallocate(data_, nbytes_, 0);
+  }
+  /// Room for `count` elements; contents indeterminate until written.
+  T* allocate(std::int64_t count) {
+    nbytes_ = static_cast<std::size_t>(count) * sizeof(T);
+    data_ = static_cast<T*>(cpu_backend().allocate(nbytes_, 0, /*zero=*/false));
+    return data_;
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t nbytes_ = 0;
+};
 
 /// A row-major matrix: element (r, c) at data[r * ld + c].
 template <class T>
@@ -30,18 +57,22 @@ struct RowMajor {
 
 // A view of `rows` x `cols` with unit column stride as is, anything else packed into `buf`.
 template <class T>
-RowMajor<T> as_row_major(const StridedView& v, std::vector<T>& buf) {
+RowMajor<T> as_row_major(const StridedView& v, Scratch<T>& buf) {
   const std::int64_t rows = v.sizes[0];
   const std::int64_t cols = v.sizes[1];
   const T* src = static_cast<const T*>(v.data);
   if (v.strides[1] == 1 || cols == 1) return {src, v.strides[0]};
-  buf.resize(static_cast<std::size_t>(rows * cols));
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t c = 0; c < cols; ++c) {
-      buf[static_cast<std::size_t>(r * cols + c)] = src[r * v.strides[0] + c * v.strides[1]];
+  T* dst = buf.allocate(rows * cols);
+  for (std::int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    const std::int64_t r1 = std::min(rows, r0 + kTile);
+    for (std::int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      const std::int64_t c1 = std::min(cols, c0 + kTile);
+      for (std::int64_t r = r0; r < r1; ++r) {
+        for (std::int64_t c = c0; c < c1; ++c) dst[r * cols + c] = src[r * v.strides[0] + c * v.strides[1]];
+      }
     }
   }
-  return {buf.data(), cols};
+  return {dst, cols};
 }
 
 template <class T>
@@ -51,8 +82,8 @@ void matmul_typed(const StridedView& out, const StridedView& a, const StridedVie
   const std::int64_t n = b.sizes[1];
   if (m == 0 || n == 0) return;
 
-  std::vector<T> a_buf;
-  std::vector<T> b_buf;
+  Scratch<T> a_buf;
+  Scratch<T> b_buf;
   std::vector<T> c_buf;
   const RowMajor<T> pa = as_row_major(a, a_buf);
   const RowMajor<T> pb = as_row_major(b, b_buf);
