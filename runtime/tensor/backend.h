@@ -82,6 +82,13 @@ constexpr const char* op_name(ReduceOp op) {
 
 enum class CopyKind : std::uint8_t { HostToDevice, DeviceToHost, DeviceToDevice };
 
+/// One run of bytes for Backend::copy_many: `nbytes` from `src` to `dst`, both on the device.
+struct ByteCopy {
+  void* dst = nullptr;
+  const void* src = nullptr;
+  std::size_t nbytes = 0;
+};
+
 /// Memory and kernels of one device type. See Note [Kernel contract].
 class Backend {
  public:
@@ -112,6 +119,15 @@ class Backend {
   /// Raw bytes between host and this device (or within it). Host-to-device and
   /// device-to-device may be asynchronous; device-to-host returns when the bytes are there.
   virtual void copy_bytes(void* dst, const void* src, std::size_t nbytes, CopyKind kind, int device) = 0;
+  /// Every copy's bytes within `device`, queued like copy_bytes(DeviceToDevice) (it may
+  /// return before the bytes are there). No destination may overlap another copy's source
+  /// or destination; zero-byte copies are allowed. This default issues one copy_bytes per
+  /// entry; the CUDA backend copies them all in one kernel launch (cuda/cuda_copy.cu).
+  virtual void copy_many(const ByteCopy* copies, std::size_t count, int device) {
+    for (std::size_t i = 0; i < count; ++i) {
+      copy_bytes(copies[i].dst, copies[i].src, copies[i].nbytes, CopyKind::DeviceToDevice, device);
+    }
+  }
   virtual void synchronize(int device) = 0;
 };
 

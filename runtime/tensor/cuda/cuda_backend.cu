@@ -145,12 +145,13 @@ class CudaBackend final : public Backend {
     if (nbytes == 0) return nullptr;
     DeviceGuard guard(device);
     DeviceState& state = device_state(device);
-    const std::string what = "allocating " + std::to_string(nbytes) + " bytes on " + device_name(device);
     void* ptr = nullptr;
-    if (state.pooled) {
-      check(cudaMallocAsync(&ptr, nbytes, state.stream), "cudaMallocAsync", what);
-    } else {
-      check(cudaMalloc(&ptr, nbytes), "cudaMalloc", what);
+    const cudaError_t allocated =
+        state.pooled ? cudaMallocAsync(&ptr, nbytes, state.stream) : cudaMalloc(&ptr, nbytes);
+    // The message is built only on failure: a deep copy allocates once per tensor.
+    if (allocated != cudaSuccess) {
+      check(allocated, state.pooled ? "cudaMallocAsync" : "cudaMalloc",
+            "allocating " + std::to_string(nbytes) + " bytes on " + device_name(device));
     }
     const cudaError_t zeroed = zero ? cudaMemsetAsync(ptr, 0, nbytes, state.stream) : cudaSuccess;
     if (zeroed != cudaSuccess) {
@@ -226,6 +227,13 @@ class CudaBackend final : public Backend {
     if (kind == CopyKind::DeviceToHost) {
       check(cudaStreamSynchronize(stream), "cudaStreamSynchronize", what);
     }
+  }
+
+  // One kernel launch for all of them; see Note [Batched copy] in cuda_copy.cu.
+  void copy_many(const ByteCopy* copies, std::size_t count, int device) override {
+    if (count == 0) return;
+    DeviceGuard guard(device);
+    cuda_impl::launch_copy_many(copies, count, device, stream_for(device));
   }
 
   void synchronize(int device) override {

@@ -12,6 +12,7 @@
 #include "aliasguard/dtype.h"
 #include "aliasguard/error.h"
 #include "backend.h"
+#include "cuda/cuda_stream.h"  // stream_for
 
 namespace aliasguard::detail::cuda_impl {
 
@@ -33,9 +34,6 @@ class DeviceGuard {
   bool switched_ = false;
 };
 
-/// The one stream every op on `device` is queued on, created on first use; one stream per
-/// device keeps allocation, kernels and copies in program order without events.
-cudaStream_t stream_for(int device);
 
 /// Checks the launch that was just queued (bad configuration, missing kernel image).
 void check_launch(const char* kernel);
@@ -192,6 +190,8 @@ __host__ __device__ __forceinline__ bool is_nan(T v) {
 // view's device current and passes that device's stream.
 void launch_fill(const StridedView& out, double value, cudaStream_t stream);
 void launch_copy(const StridedView& out, const StridedView& in, cudaStream_t stream);
+/// Backend::copy_many on the current device `device`: one launch per 800 non-empty copies.
+void launch_copy_many(const ByteCopy* copies, std::size_t count, int device, cudaStream_t stream);
 void launch_unary(UnaryOp op, const StridedView& out, const StridedView& in, cudaStream_t stream);
 void launch_binary(BinaryOp op, const StridedView& out, const StridedView& a, const StridedView& b,
                    double alpha, cudaStream_t stream);

@@ -292,7 +292,35 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
     }
     copies.emplace_back(target, module_storages.count(src->storage_id()) != 0 ? src->clone(origin) : *src);
   }
-  for (const auto& [target, src] : copies) target.copy_(src, origin);
+  // Dense copies within one CUDA device are queued and issued as one launch; each records
+  // what copy_ records (see Note [Batched state-dict copies] in nn/storage_copy.h). A copy
+  // that cannot be batched, or a second write to a storage already queued (a tied weight
+  // under two keys: the later key must win), flushes the queue first, so bytes land in key
+  // order as with copy_ alone.
+  detail::CopyBatch batch;
+  std::unordered_set<std::uint64_t> queued;  // storages with a queued write
+  const bool batching = detail::batched_copies_enabled();
+  for (const auto& [target, src] : copies) {
+    const bool batchable = batching && target.is_cuda() && src.device() == target.device() &&
+                           src.dtype() == target.dtype() && src.sizes() == target.sizes() && target.numel() > 0 &&
+                           target.is_contiguous() && src.is_contiguous() &&
+                           src.storage_id() != target.storage_id();
+    if (!batchable) {
+      batch.flush();
+      queued.clear();
+      target.copy_(src, origin);
+      continue;
+    }
+    if (!queued.insert(target.storage_id()).second) {
+      batch.flush();
+      queued = {target.storage_id()};
+    }
+    detail::note_read(*src.impl(), origin);
+    batch.add(target.device(), target.impl()->data(), src.impl()->data(),
+              static_cast<std::size_t>(target.numel()) * element_size(target.dtype()));
+    detail::note_write(*target.impl(), origin);
+  }
+  batch.flush();
   return LoadResult{std::move(missing), std::move(unexpected)};
 }
 

@@ -2,9 +2,13 @@
 
 #include "aliasguard/state_dict.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "aliasguard/error.h"
 #include "nn/storage_copy.h"
@@ -15,10 +19,36 @@
 namespace aliasguard {
 namespace detail {
 
+namespace {
+std::atomic<bool> g_batched_copies{true};
+}  // namespace
+
+bool batched_copies_enabled() { return g_batched_copies.load(std::memory_order_relaxed); }
+
+void set_batched_copies(bool enabled) { g_batched_copies.store(enabled, std::memory_order_relaxed); }
+
+void CopyBatch::add(Device device, void* dst, const void* src, std::size_t nbytes) {
+  if (nbytes == 0) return;
+  const int index = device.index();
+  auto it = std::find_if(per_device_.begin(), per_device_.end(), [&](const auto& d) { return d.first == index; });
+  if (it == per_device_.end()) it = per_device_.insert(per_device_.end(), {index, {}});
+  it->second.push_back(ByteCopy{dst, src, nbytes});
+}
+
+void CopyBatch::flush() {
+  // Emptied first, so a throwing launch does not leave copies to be issued twice.
+  std::vector<std::pair<int, std::vector<ByteCopy>>> pending;
+  pending.swap(per_device_);
+  for (const auto& [index, copies] : pending) {
+    backend_for(Device::cuda(index)).copy_many(copies.data(), copies.size(), index);
+  }
+}
+
 // The copy goes through copy_() on a handle spanning the whole storage rather than through
 // raw bytes, so the backend picks the right transfer (host, device, peer) and the checked
-// runtime sees the read of the source.
-std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device) {
+// runtime sees the read of the source. A batched copy records exactly what copy_() would
+// (a read of the source, a write of the copy) and queues the bytes instead.
+std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBatch* batch) {
   const std::shared_ptr<StorageImpl>& storage = t.impl()->storage();
   const std::size_t item = element_size(t.dtype());
   if (storage->nbytes() % item != 0) {
@@ -28,14 +58,21 @@ std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device) {
   const auto count = static_cast<std::int64_t>(storage->nbytes() / item);
   Tensor whole(std::make_shared<TensorImpl>(storage, t.dtype(), Shape{count}, Shape{1}, 0));
   Tensor copy = make_tensor_for_copy({count}, t.dtype(), device, Origin::current());  // copy_ writes it all
-  copy.copy_(whole);
+  const Origin at = Origin::current();
+  if (batch != nullptr && batched_copies_enabled() && device.is_cuda() && t.device() == device) {
+    note_read(*whole.impl(), at);
+    batch->add(device, copy.impl()->data(), whole.impl()->data(), storage->nbytes());
+    note_write(*copy.impl(), at);
+  } else {
+    copy.copy_(whole, at);
+  }
   return copy.impl()->storage();
 }
 
 const std::shared_ptr<StorageImpl>& StorageMemo::copy_of(const Tensor& t) {
   auto it = copies_.find(t.storage_id());
   if (it == copies_.end()) {
-    it = copies_.emplace(t.storage_id(), copy_storage(t, device_.value_or(t.device()))).first;
+    it = copies_.emplace(t.storage_id(), copy_storage(t, device_.value_or(t.device()), batch_)).first;
   }
   return it->second;
 }
@@ -71,21 +108,32 @@ class DeepCopier {
     return out;
   }
 
+  /// Issues the storage copies queued for CUDA tensors (see Note [Batched state-dict
+  /// copies] in nn/storage_copy.h); call once every tensor has been copied.
+  void flush() { batch_.flush(); }
+
  private:
   Origin origin_;
   detail::OwnerTag owner_ = detail::new_user_owner();
-  detail::StorageMemo storages_{std::nullopt};
+  detail::CopyBatch batch_;  // before storages_, which queues into it
+  detail::StorageMemo storages_{std::nullopt, &batch_};
   std::unordered_map<const detail::TensorImpl*, Tensor> handles_;
 };
 
 }  // namespace
 
-Tensor deep_copy(const Tensor& t, Origin origin) { return DeepCopier(origin).copy(t); }
+Tensor deep_copy(const Tensor& t, Origin origin) {
+  DeepCopier copier(origin);
+  Tensor out = copier.copy(t);
+  copier.flush();
+  return out;
+}
 
 StateDict deep_copy(const StateDict& dict, Origin origin) {
   DeepCopier copier(origin);
   StateDict out(dict.key_description());
   for (const auto& item : dict) out.insert(item.key(), copier.copy(item.value(), item.key()));
+  copier.flush();
   return out;
 }
 

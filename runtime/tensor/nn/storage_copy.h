@@ -5,28 +5,71 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "aliasguard/device.h"
 #include "aliasguard/tensor.h"
+#include "backend.h"
 #include "storage_impl.h"
 
 namespace aliasguard::detail {
 
+class CopyBatch;
+
 /// A new storage on `device` holding every byte of `t`'s storage (not only the bytes `t`
-/// views), so any handle's geometry on the old storage is valid on the new one.
-std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device);
+/// views), so any handle's geometry on the old storage is valid on the new one. With a
+/// `batch`, a copy within one CUDA device is queued there instead of issued (the caller
+/// flushes the batch before anyone reads the new storage); the checked runtime sees the
+/// same read and write either way.
+std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBatch* batch = nullptr);
+
+// Note [Batched state-dict copies]
+// deep_copy(StateDict) and Module::load_state_dict copy many tensors at once. Where source
+// and destination are dense bytes on one CUDA device they queue the copy in a CopyBatch and
+// issue all of them as one Backend::copy_many (one kernel launch; see Note [Batched copy] in
+// cuda/cuda_copy.cu) instead of one launch per tensor. Everything else (host tensors, other
+// devices, strided views) takes the per-tensor copy_ path unchanged. Tracking is unchanged
+// too: each tensor's read and write is recorded when it is queued, in the same order and
+// with the same origin as copy_ records them.
+
+/// Whether the batched path is used (default true). Off, every copy goes through copy_ one
+/// tensor at a time, which the GPU benchmark uses to show the gain. Process-wide.
+bool batched_copies_enabled();
+void set_batched_copies(bool enabled);
+
+/// Byte copies within CUDA devices, collected and then issued as one Backend::copy_many per
+/// device. Callers must not queue a copy whose destination overlaps an earlier queued copy's
+/// bytes (flush first), and must flush before the destinations are read.
+class CopyBatch {
+ public:
+  CopyBatch() = default;
+  CopyBatch(const CopyBatch&) = delete;
+  CopyBatch& operator=(const CopyBatch&) = delete;
+
+  /// Queues `nbytes` from `src` to `dst`, both on `device` (a CUDA device).
+  void add(Device device, void* dst, const void* src, std::size_t nbytes);
+  /// Issues everything queued, one copy_many per device (asynchronous, like copy_).
+  void flush();
+  bool empty() const { return per_device_.empty(); }
+
+ private:
+  std::vector<std::pair<int, std::vector<ByteCopy>>> per_device_;
+};
 
 /// Maps an old storage id to its copy, so handles that shared one storage share the copy
 /// (copy.deepcopy's memo; see Note [deep_copy keeps sharing] in state_dict.cpp).
 class StorageMemo {
  public:
-  /// Copies to `device`, or to each source's own device when it is nullopt.
-  explicit StorageMemo(std::optional<Device> device) : device_(device) {}
+  /// Copies to `device`, or to each source's own device when it is nullopt. With a
+  /// `batch`, copies within a CUDA device are queued there (see copy_storage).
+  explicit StorageMemo(std::optional<Device> device, CopyBatch* batch = nullptr) : device_(device), batch_(batch) {}
   /// `t`'s storage copied to the memo's device, copied at most once per storage.
   const std::shared_ptr<StorageImpl>& copy_of(const Tensor& t);
 
  private:
   std::optional<Device> device_;
+  CopyBatch* batch_ = nullptr;
   std::unordered_map<std::uint64_t, std::shared_ptr<StorageImpl>> copies_;
 };
 
