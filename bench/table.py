@@ -10,13 +10,18 @@ import sys
 
 
 def medians(path):
-    """benchmark name -> median real time (ns) and counters."""
+    """benchmark name -> its median entry (times and counters). With --repetitions 1
+    Google Benchmark writes no aggregates: the single run is its own median."""
     with open(path) as f:
         data = json.load(f)
     out = {}
     for b in data["benchmarks"]:
         if b.get("aggregate_name") == "median":
             out[b["run_name"]] = b
+    if not out:
+        for b in data["benchmarks"]:
+            if b.get("run_type", "iteration") == "iteration":
+                out.setdefault(b.get("run_name", b["name"]), b)
     return out, data["context"]
 
 
