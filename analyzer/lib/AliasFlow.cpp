@@ -1,95 +1,14 @@
 //===--- AliasFlow.cpp ----------------------------------------------------===//
 
-#include "AliasFlow.h"
-#include "AliasModel.h"
+#include "AliasFlowAnalysis.h"
 
-#include "clang/AST/ASTContext.h"
-#include "clang/AST/DeclCXX.h"
-#include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMap.h"
-#include "clang/AST/StmtCXX.h"
-#include "clang/Analysis/CFG.h"
 #include "clang/Lex/Lexer.h"
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SmallPtrSet.h"
-#include <optional>
 
 namespace clang::tidy::aliasguard {
 
 AliasFlowObserver::~AliasFlowObserver() = default;
 
-namespace {
-
-/// Facts per variable (locals, structured bindings, and fields of `this`).
-using FlowState = llvm::DenseMap<const ValueDecl *, AliasFact>;
-
-/// What an expression aliases: the fact, and the variable it was read from (null for a
-/// fresh alias source that no variable holds).
-struct AliasRef {
-  AliasFact Fact;
-  const ValueDecl *Var = nullptr;
-};
-
-/// Who an optimizer (or any object built from a module's parameters) changes.
-struct Owner {
-  const Decl *Module = nullptr;
-  const CallExpr *Source = nullptr;
-};
-
-// Note [Summaries]
-// A helper function of the translation unit (written in the main file) is analysed once,
-// with its tensor parameters as pseudo-aliases, and what it does is kept as a summary that
-// every call applies: it returns module storage (a user-written `state_dict(const Module&)`
-// collecting `detach()`ed parameters), returns (an alias of) one of its arguments, writes
-// an argument in place, or changes a module it sees from outside (a field, a global, or a
-// variable a lambda captured). Summaries are computed with every alias source enabled; a
-// call counts as a source for a check when the helper's name or the source inside it is
-// one of that check's AliasSources. Recursion and deep call chains end in an empty summary.
-struct FunctionSummary {
-  /// Non-empty: the helper returns module storage taken with this alias source.
-  std::string SourceName;
-  /// Which module: the argument at this index, else `ModuleDecl` (a field, a global, the
-  /// enclosing class of a method), else unknown.
-  int ModuleArg = -1;
-  const Decl *ModuleDecl = nullptr;
-  /// The helper returns its argument at this index, or a view or element of it (taken
-  /// with this constant key, if any).
-  int ReturnsArg = -1;
-  llvm::StringRef ReturnsKey;
-  /// Arguments the helper writes in place, each with the write inside the helper.
-  llvm::SmallVector<std::pair<unsigned, const Stmt *>, 2> WrittenArgs;
-  /// Every such write is an intended update (under an update guard, say).
-  bool WritesIntended = true;
-  /// Modules and optimizers from outside the helper that it changes, with where.
-  llvm::SmallVector<std::pair<const Decl *, const Stmt *>, 2> ChangedOutside;
-};
-
-AliasModelOptions withAllSources(AliasModelOptions Options) {
-  Options.AliasSources += ";";
-  Options.AliasSources += DefaultAllAliasSources;
-  return Options;
-}
-
-} // namespace
-
-struct FunctionSummaries::Impl {
-  explicit Impl(const AliasModel &CheckModel)
-      : Model(withAllSources(CheckModel.options())) {}
-
-  AliasModel Model;
-  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionSummary>> Done;
-  llvm::SmallPtrSet<const FunctionDecl *, 8> InProgress;
-};
-
-FunctionSummaries::FunctionSummaries(const AliasModel &CheckModel)
-    : P(std::make_unique<Impl>(CheckModel)) {}
-FunctionSummaries::~FunctionSummaries() = default;
-void FunctionSummaries::clear() {
-  P->Done.clear();
-  P->InProgress.clear();
-}
-
-namespace {
+namespace flow {
 
 const Expr *skipImplicit(const Expr *E) {
   while (true) {
@@ -136,32 +55,6 @@ bool isContainerStore(llvm::StringRef Name) {
          Name == "insert_or_assign" || Name == "emplace";
 }
 
-// The argument a call passes for parameter `Param` of `Def`; a call of a lambda or other
-// object through `operator()` passes the object first.
-const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned Param) {
-  const unsigned Index =
-      Param + (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Def) ? 1 : 0);
-  return Index < Call->getNumArgs() ? Call->getArg(Index) : nullptr;
-}
-
-/// Collects a helper's in-place writes through its parameters into its summary.
-class SummaryRecorder : public AliasFlowObserver {
-public:
-  explicit SummaryRecorder(FunctionSummary &S) : Summary(S) {}
-
-  void onWrite(const AliasWrite &W) override {
-    if (W.Fact.Param < 0)
-      return;
-    const auto Param = static_cast<unsigned>(W.Fact.Param);
-    if (llvm::none_of(Summary.WrittenArgs, [&](const auto &P) { return P.first == Param; }))
-      Summary.WrittenArgs.emplace_back(Param, W.Inside ? W.Inside : W.Write);
-    Summary.WritesIntended = Summary.WritesIntended && W.Intended;
-  }
-
-private:
-  FunctionSummary &Summary;
-};
-
 // Reverse post-order visits a block after its forward predecessors, so most facts arrive
 // in the first round; unreachable blocks are never visited. Written out rather than
 // llvm::ReversePostOrderTraversal because a CFG edge may lead nowhere (a pruned
@@ -188,68 +81,6 @@ llvm::SmallVector<const CFGBlock *, 32> reversePostOrder(const CFG &Graph) {
   std::reverse(Order.begin(), Order.end());
   return Order;
 }
-
-class FlowAnalysis {
-public:
-  FlowAnalysis(const FunctionDecl &Function, ASTContext &Context, const AliasModel &Tables,
-               FunctionSummaries::Impl &Helpers, FunctionSummary *Summarising = nullptr)
-      : Fn(Function), Ctx(Context), Model(Tables), Summaries(Helpers),
-        Summary(Summarising), Parents(Function.getBody()) {
-    collectStructure(Function.getBody());
-  }
-
-  void run(AliasFlowObserver &Obs);
-
-private:
-  void collectStructure(const Stmt *S);
-  std::optional<AliasRef> aliasOf(const Expr *E, const FlowState &State) const;
-  const Decl *identity(const Expr *E) const;
-  const ValueDecl *trackedTarget(const Expr *E) const;
-  Owner resolveOwner(const Decl *D) const;
-  bool isMutatingCall(const CallExpr *Call) const;
-  bool mentionsOtherModule(const Stmt *S, const Decl *Module, const FlowState &State) const;
-  bool underUpdateGuard(const Stmt *S) const;
-
-  // Helpers of the translation unit; see Note [Summaries].
-  const FunctionDecl *helperBody(const CallExpr *Call) const;
-  const FunctionDecl *callableBody(const Expr *E) const;
-  const FunctionSummary &summarize(const FunctionDecl &Def) const;
-  std::string sourceNameOf(const CallExpr *Source) const;
-  std::optional<AliasRef> helperResult(const CallExpr *Call, const FunctionDecl &Def,
-                                       bool &Continue, const Expr *&Next,
-                                       llvm::StringRef &Key) const;
-  void applySummary(const CallExpr *Call, const FunctionDecl &Def, FlowState &State);
-  void recordReturn(const Expr *E, const FlowState &State);
-  bool isOutside(const Decl *D) const;
-
-  void transfer(const Stmt *S, FlowState &State);
-  void transferDecl(const VarDecl *VD, FlowState &State);
-  void transferCall(const CallExpr *Call, FlowState &State);
-  void transferWrite(const CallExpr *Call, FlowState &State);
-  void writeThrough(const Expr *Base, const Stmt *ReportKey, const CallExpr *First,
-                    const CallExpr *Site, llvm::ArrayRef<const CallExpr *> Chain,
-                    std::string Operation, const Stmt *Inside, bool Intended,
-                    FlowState &State);
-  void assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
-              FlowState &State) const;
-  void moduleChanged(const Decl *Module, const CallExpr *Via, const CallExpr *Site,
-                     FlowState &State) const;
-  void useAsSnapshot(const Expr *E, const Stmt *Use, llvm::StringRef How,
-                     const FlowState &State);
-
-  const FunctionDecl &Fn;
-  ASTContext &Ctx;
-  const AliasModel &Model;
-  FunctionSummaries::Impl &Summaries;
-  FunctionSummary *Summary; // set while this analysis builds a helper's summary
-  ParentMap Parents;
-  llvm::DenseMap<const ValueDecl *, const FunctionDecl *> Callables; // `auto f = [&] {...}`
-  llvm::DenseMap<const VarDecl *, const CXXForRangeStmt *> RangeLoops;
-  llvm::SmallVector<std::pair<const CompoundStmt *, SourceLocation>, 2> Guards;
-  llvm::DenseMap<const Decl *, Owner> Owners;
-  AliasFlowObserver *Observer = nullptr; // set for the final, reporting pass only
-  llvm::SmallPtrSet<const Stmt *, 8> Reported;
-};
 
 void FlowAnalysis::collectStructure(const Stmt *S) {
   if (!S)
@@ -497,164 +328,6 @@ bool FlowAnalysis::underUpdateGuard(const Stmt *S) const {
             SM.isBeforeInTranslationUnit(GuardLoc, S->getBeginLoc()))
           return true;
   return false;
-}
-
-// A function of this translation unit whose summary a call may use: a function or method
-// defined in the main file that no table names, or the body of a lambda (called directly,
-// or through a variable it initialised).
-const FunctionDecl *FlowAnalysis::helperBody(const CallExpr *Call) const {
-  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
-  if (Op) {
-    if (Op->getOperator() != OO_Call || Op->getNumArgs() == 0)
-      return nullptr;
-    if (const FunctionDecl *Body = callableBody(Op->getArg(0)))
-      return Body;
-  }
-  const FunctionDecl *Callee = Call->getDirectCallee();
-  if (!Callee)
-    return nullptr;
-  if (!Op) {
-    const std::string Name = calleeName(Call);
-    if (Model.isAliasPreserving(Name) || Model.isMutating(Name) ||
-        Model.isModuleMutator(Name) || Model.isSnapshotUse(Name) || Model.isDeepCopy(Call))
-      return nullptr;
-  }
-  const FunctionDecl *Def = nullptr;
-  if (!Callee->hasBody(Def) || !Def || !Def->getBody())
-    return nullptr;
-  const SourceManager &SM = Ctx.getSourceManager();
-  if (!SM.isWrittenInMainFile(SM.getExpansionLoc(Def->getLocation())))
-    return nullptr;
-  return Def;
-}
-
-// The call operator of a lambda written here, held by a variable, or wrapped in a
-// `std::function` that a variable was initialised with.
-const FunctionDecl *FlowAnalysis::callableBody(const Expr *E) const {
-  for (int Depth = 0; E && Depth < 6; ++Depth) {
-    E = skipImplicit(E);
-    if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
-      return Lambda->getCallOperator();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
-      if (auto It = Callables.find(Ref->getDecl()); It != Callables.end())
-        return It->second;
-      const auto *RD = Ref->getType().getNonReferenceType()->getAsCXXRecordDecl();
-      return RD && RD->isLambda() ? RD->getLambdaCallOperator() : nullptr;
-    }
-    const auto *Construct = dyn_cast<CXXConstructExpr>(E);
-    if (!Construct || Construct->getNumArgs() != 1)
-      return nullptr;
-    E = Construct->getArg(0);
-  }
-  return nullptr;
-}
-
-const FunctionSummary &FlowAnalysis::summarize(const FunctionDecl &Def) const {
-  static const FunctionSummary Nothing;
-  if (auto It = Summaries.Done.find(&Def); It != Summaries.Done.end())
-    return *It->second;
-  // Recursion, or a call chain deeper than is worth following: nothing is known.
-  if (Summaries.InProgress.size() >= 8 || !Summaries.InProgress.insert(&Def).second)
-    return Nothing;
-  auto Result = std::make_unique<FunctionSummary>();
-  {
-    FlowAnalysis Inner(Def, Ctx, Summaries.Model, Summaries, Result.get());
-    SummaryRecorder Recorder(*Result);
-    Inner.run(Recorder);
-  }
-  Summaries.InProgress.erase(&Def);
-  std::unique_ptr<FunctionSummary> &Slot = Summaries.Done[&Def];
-  Slot = std::move(Result);
-  return *Slot;
-}
-
-// The alias source a fact comes from, seen through helpers that return one.
-std::string FlowAnalysis::sourceNameOf(const CallExpr *Source) const {
-  std::string Name = calleeName(Source);
-  if (Model.isAliasSource(Name))
-    return Name;
-  if (const FunctionDecl *Def = helperBody(Source))
-    if (const FunctionSummary &S = summarize(*Def); !S.SourceName.empty())
-      return S.SourceName;
-  return Name;
-}
-
-std::optional<AliasRef> FlowAnalysis::helperResult(const CallExpr *Call,
-                                                   const FunctionDecl &Def, bool &Continue,
-                                                   const Expr *&Next,
-                                                   llvm::StringRef &Key) const {
-  const FunctionSummary &S = summarize(Def);
-  if (!S.SourceName.empty() &&
-      (Model.isAliasSource(calleeName(Call)) || Model.isAliasSource(S.SourceName))) {
-    AliasFact Fact;
-    Fact.Source = Call;
-    if (S.ModuleArg >= 0)
-      Fact.ModuleExpr = argumentFor(Call, Def, static_cast<unsigned>(S.ModuleArg));
-    else if (isa<CXXMemberCallExpr>(Call) && !isa_and_nonnull<VarDecl>(S.ModuleDecl))
-      Fact.ModuleExpr = objectOf(Call); // a method: the object, or a field of it
-    Fact.Module = Fact.ModuleExpr ? identity(Fact.ModuleExpr) : nullptr;
-    if (!Fact.Module)
-      Fact.Module = S.ModuleDecl;
-    return AliasRef{Fact, nullptr};
-  }
-  if (S.ReturnsArg >= 0)
-    if (const Expr *Arg = argumentFor(Call, Def, static_cast<unsigned>(S.ReturnsArg))) {
-      Continue = true;
-      Next = Arg;
-      if (Key.empty())
-        Key = S.ReturnsKey;
-    }
-  return std::nullopt;
-}
-
-void FlowAnalysis::applySummary(const CallExpr *Call, const FunctionDecl &Def,
-                                FlowState &State) {
-  const FunctionSummary &S = summarize(Def);
-  for (const auto &[Changed, Where] : S.ChangedOutside) {
-    // A method that changes its own module changes the object it is called on.
-    const Decl *Module = Changed;
-    if (isa<CXXRecordDecl>(Changed) && isa<CXXMemberCallExpr>(Call))
-      if (const Decl *Object = identity(objectOf(Call)))
-        Module = Object;
-    moduleChanged(Module, nullptr, Call, State);
-  }
-  const std::string Name = isa<CXXOperatorCallExpr>(Call) ? spelling(Call->getArg(0), Ctx)
-                                                          : calleeName(Call);
-  for (const auto &[Param, Inside] : S.WrittenArgs)
-    if (const Expr *Arg = argumentFor(Call, Def, Param))
-      writeThrough(Arg, Arg, Call, Call, {}, Name, Inside, S.WritesIntended, State);
-}
-
-void FlowAnalysis::recordReturn(const Expr *E, const FlowState &State) {
-  if (!Summary || !Observer || !E)
-    return;
-  auto Ref = aliasOf(E, State);
-  if (!Ref)
-    return;
-  if (Ref->Fact.Source) {
-    if (!Summary->SourceName.empty())
-      return; // the first return that hands out storage describes the helper
-    Summary->SourceName = sourceNameOf(Ref->Fact.Source);
-    const auto *Param = dyn_cast_or_null<ParmVarDecl>(Ref->Fact.Module);
-    if (Param && Param->getDeclContext() == &Fn)
-      Summary->ModuleArg = static_cast<int>(Param->getFunctionScopeIndex());
-    else
-      Summary->ModuleDecl = Ref->Fact.Module;
-  } else if (Ref->Fact.Param >= 0 && Summary->ReturnsArg < 0) {
-    Summary->ReturnsArg = Ref->Fact.Param;
-    Summary->ReturnsKey = Ref->Fact.Key;
-  }
-}
-
-// Whether a module or optimizer a helper changes is visible to its callers: a field, a
-// global, the helper's own class, or a variable of an enclosing function that a lambda
-// captured. Its parameters are handled at each call by their types.
-bool FlowAnalysis::isOutside(const Decl *D) const {
-  if (!D || (isa<ParmVarDecl>(D) && D->getDeclContext() == &Fn))
-    return false;
-  if (const auto *VD = dyn_cast<VarDecl>(D))
-    return !VD->hasLocalStorage() || VD->getDeclContext() != &Fn;
-  return isa<FieldDecl>(D) || isa<CXXRecordDecl>(D);
 }
 
 void FlowAnalysis::assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
@@ -955,22 +628,22 @@ void FlowAnalysis::run(AliasFlowObserver &Obs) {
   Observer = nullptr;
 }
 
-} // namespace
+} // namespace flow
 
 void analyzeAliasFlow(const FunctionDecl &Fn, ASTContext &Ctx, const AliasModel &Model,
                       FunctionSummaries &Summaries, AliasFlowObserver &Observer) {
   if (!Fn.getBody())
     return;
-  FlowAnalysis(Fn, Ctx, Model, Summaries.impl()).run(Observer);
+  flow::FlowAnalysis(Fn, Ctx, Model, Summaries.impl()).run(Observer);
 }
 
 std::string moduleSpelling(const AliasFact &Fact, const ASTContext &Ctx) {
   if (const Expr *Module = Fact.ModuleExpr) {
-    Module = skipImplicit(Module);
+    Module = flow::skipImplicit(Module);
     // `lin->state_dict()` on a ModuleHolder: the object is `lin.operator->()`.
     if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Module);
         Arrow && Arrow->getOperator() == OO_Arrow)
-      Module = skipImplicit(Arrow->getArg(0));
+      Module = flow::skipImplicit(Arrow->getArg(0));
     const auto *This = dyn_cast<CXXThisExpr>(Module);
     if (!This || !This->isImplicit())
       return spelling(Module, Ctx);
