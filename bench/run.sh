@@ -27,7 +27,7 @@ echo "== building benchmarks in $build (Release)" >&2
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=OFF -DBUILD_TESTING=OFF \
   -DAG_BUILD_EXAMPLES=OFF -DAG_BUILD_ANALYZER=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target aliasguard_tracker_bench aliasguard_ops_bench aliasguard_ops_bench_checked >&2
-if cmake --build "$build" --target help | grep -q aliasguard_libtorch_bench; then
+if cmake --build "$build" --target help | grep aliasguard_libtorch_bench >/dev/null; then
   cmake --build "$build" -j "$(nproc)" --target aliasguard_libtorch_bench >&2
 fi
 

@@ -21,7 +21,7 @@ echo "== configure and build (preset $preset, $jobs jobs)"
 cmake --preset "$preset" >/dev/null
 # The analyzer is configured only where Clang 19 was found (AG_BUILD_ANALYZER=AUTO).
 targets=(seed_state_dict seed_state_dict_checked)
-if ninja -C "build/$preset" -t targets all 2>/dev/null | grep -q '^aliasguard-check:'; then
+if ninja -C "build/$preset" -t targets all 2>/dev/null | grep '^aliasguard-check:' >/dev/null; then  # not -q: an early exit would SIGPIPE ninja under pipefail
   targets+=(aliasguard-check)
 fi
 cmake --build --preset "$preset" -j "$jobs" --target "${targets[@]}"

@@ -72,7 +72,7 @@ install)
   [ "$report_version" = "aliasguard-report $AG_VERSION" ] || fail "installed aliasguard-report says '$report_version', expected version $AG_VERSION"
   echo "ok: $report_version runs from the prefix"
   # Private headers stay private.
-  if find "$AG_PREFIX/include" -type f ! -name '*.h' | grep -q .; then fail "non-header files under include/"; fi
+  if find "$AG_PREFIX/include" -type f ! -name '*.h' | grep . >/dev/null; then fail "non-header files under include/"; fi
   [ -z "$(find "$AG_PREFIX/include" -name 'tracker_internal.h' -o -name 'tensor_impl.h')" ] || fail "private headers installed"
   # Self-contained: nothing installed points back into the source or build tree (the prefix
   # is inside the build tree, so relative paths are the only acceptable ones).
@@ -96,7 +96,7 @@ install)
           "-I$AG_PREFIX/include" 2>&1) || status=$?
     echo "$out"
     [ "$status" -eq 1 ] || fail "installed aliasguard-check exited $status, expected 1 (one finding)"
-    echo "$out" | grep -q "warning: 'best' is passed to 'load_state_dict' as a snapshot.*\[aliasguard-stale-snapshot\]" \
+    echo "$out" | grep "warning: 'best' is passed to 'load_state_dict' as a snapshot.*\[aliasguard-stale-snapshot\]" >/dev/null \
       || fail "installed aliasguard-check did not flag the stale snapshot"
     echo "ok: the installed aliasguard-check flags the consumer's snapshot"
   fi
