@@ -44,6 +44,14 @@ const Expr *objectOf(const CallExpr *Call) {
   return nullptr;
 }
 
+AliasRef freshSource(const CallExpr *Source, const Decl *Module, const Expr *ModuleExpr) {
+  AliasFact Fact;
+  Fact.Source = Source;
+  Fact.Module = Module;
+  Fact.ModuleExpr = ModuleExpr;
+  return AliasRef{Fact, nullptr};
+}
+
 bool isCompareName(llvm::StringRef Name) {
   return Name == "equal" || Name == "allclose" || Name == "operator==" ||
          Name == "operator!=";
@@ -175,22 +183,12 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
       const Expr *Object = MemberCall->getImplicitObjectArgument();
       if (!Object)
         return std::nullopt;
-      if (Model.isAliasSource(Name) && Model.isModuleType(Object->getType())) {
-        AliasFact Fact;
-        Fact.Source = Call;
-        Fact.Module = identity(Object);
-        Fact.ModuleExpr = Object;
-        return WithKey(AliasRef{Fact, nullptr});
-      }
+      if (Model.isAliasSource(Name) && Model.isModuleType(Object->getType()))
+        return WithKey(freshSource(Call, identity(Object), Object));
       // `net->fc->weight.detach()`: a module's own tensor, kept without a copy.
       if (Model.isAliasSource(Name) && !aliasOf(Object, State))
-        if (const Decl *Module = identity(Object)) {
-          AliasFact Fact;
-          Fact.Source = Call;
-          Fact.Module = Module;
-          Fact.ModuleExpr = Object;
-          return WithKey(AliasRef{Fact, nullptr});
-        }
+        if (const Decl *Module = identity(Object))
+          return WithKey(freshSource(Call, Module, Object));
       // In-place ops return the tensor they changed, so `v.mul_(a)` is still `v`.
       if (!Model.isAliasPreserving(Name) && !Model.isMutating(Name))
         return std::nullopt;
@@ -208,13 +206,8 @@ std::optional<AliasRef> FlowAnalysis::aliasOf(const Expr *E,
     // (`state_dict(model)` from the user's utility library).
     if (Model.isAliasSource(Name))
       for (const Expr *Arg : Call->arguments())
-        if (const Decl *Module = identity(Arg)) {
-          AliasFact Fact;
-          Fact.Source = Call;
-          Fact.Module = Module;
-          Fact.ModuleExpr = Arg;
-          return WithKey(AliasRef{Fact, nullptr});
-        }
+        if (const Decl *Module = identity(Arg))
+          return WithKey(freshSource(Call, Module, Arg));
     const bool PassThrough =
         Callee->isInStdNamespace() &&
         (Name == "move" || Name == "forward" || Name == "as_const" || Name == "ref");

@@ -74,6 +74,8 @@ struct FunctionSummary {
 const Expr *skipImplicit(const Expr *E);
 llvm::StringRef constantKey(const Expr *E);
 const Expr *objectOf(const CallExpr *Call);
+/// A fresh alias straight from an alias-source call, held by no variable yet.
+AliasRef freshSource(const CallExpr *Source, const Decl *Module, const Expr *ModuleExpr);
 // The argument a call passes for parameter `Param` of `Def`; a call of a lambda or other
 // object through `operator()` passes the object first.
 const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned Param);

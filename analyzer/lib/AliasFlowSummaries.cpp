@@ -135,16 +135,13 @@ std::optional<AliasRef> FlowAnalysis::helperResult(const CallExpr *Call,
   const FunctionSummary &S = summarize(Def);
   if (!S.SourceName.empty() &&
       (Model.isAliasSource(calleeName(Call)) || Model.isAliasSource(S.SourceName))) {
-    AliasFact Fact;
-    Fact.Source = Call;
+    const Expr *ModuleExpr = nullptr;
     if (S.ModuleArg >= 0)
-      Fact.ModuleExpr = argumentFor(Call, Def, static_cast<unsigned>(S.ModuleArg));
+      ModuleExpr = argumentFor(Call, Def, static_cast<unsigned>(S.ModuleArg));
     else if (isa<CXXMemberCallExpr>(Call) && !isa_and_nonnull<VarDecl>(S.ModuleDecl))
-      Fact.ModuleExpr = objectOf(Call); // a method: the object, or a field of it
-    Fact.Module = Fact.ModuleExpr ? identity(Fact.ModuleExpr) : nullptr;
-    if (!Fact.Module)
-      Fact.Module = S.ModuleDecl;
-    return AliasRef{Fact, nullptr};
+      ModuleExpr = objectOf(Call); // a method: the object, or a field of it
+    const Decl *Module = ModuleExpr ? identity(ModuleExpr) : nullptr;
+    return freshSource(Call, Module ? Module : S.ModuleDecl, ModuleExpr);
   }
   if (S.ReturnsArg >= 0)
     if (const Expr *Arg = argumentFor(Call, Def, static_cast<unsigned>(S.ReturnsArg))) {

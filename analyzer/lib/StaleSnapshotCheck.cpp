@@ -7,9 +7,6 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
-
-using namespace clang::ast_matchers;
 
 namespace clang::tidy::aliasguard {
 
@@ -61,33 +58,10 @@ private:
 } // namespace
 
 StaleSnapshotCheck::StaleSnapshotCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      Model(AliasModelOptions::read(Options, DefaultAllAliasSources)) {}
+    : AliasFlowCheck(Name, Context, DefaultAllAliasSources) {}
 
-void StaleSnapshotCheck::registerMatchers(MatchFinder *Finder) {
-  // As in StateDictMutationCheck: the main file only.
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()), isExpansionInMainFile(),
-                                  unless(isInstantiated()))
-                         .bind(FunctionId),
-                     this);
-}
-
-void StaleSnapshotCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
-  LastContext = Result.Context;
-  SnapshotReporter Reporter(*this, *Result.Context, Model);
-  analyzeAliasFlow(*Fn, *Result.Context, Model, Summaries, Reporter);
-}
-
-void StaleSnapshotCheck::onEndOfTranslationUnit() {
-  Summaries.clear();
-  if (LastContext)
-    forgetFixes(*LastContext);
-  LastContext = nullptr;
-}
-
-void StaleSnapshotCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  Model.options().store(Opts, Options);
+std::unique_ptr<AliasFlowObserver> StaleSnapshotCheck::makeReporter(const ASTContext &Ctx) {
+  return std::make_unique<SnapshotReporter>(*this, Ctx, Model);
 }
 
 } // namespace clang::tidy::aliasguard

@@ -6,9 +6,6 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
-
-using namespace clang::ast_matchers;
 
 namespace clang::tidy::aliasguard {
 
@@ -64,34 +61,11 @@ private:
 } // namespace
 
 StateDictMutationCheck::StateDictMutationCheck(StringRef Name, ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      Model(AliasModelOptions::read(Options, StateDictSources)) {}
+    : AliasFlowCheck(Name, Context, StateDictSources) {}
 
-void StateDictMutationCheck::registerMatchers(MatchFinder *Finder) {
-  // Headers are not analysed: their findings would be filtered anyway, and LibTorch's
-  // headers are most of a translation unit.
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()), isExpansionInMainFile(),
-                                  unless(isInstantiated()))
-                         .bind(FunctionId),
-                     this);
-}
-
-void StateDictMutationCheck::check(const MatchFinder::MatchResult &Result) {
-  const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>(FunctionId);
-  LastContext = Result.Context;
-  MutationReporter Reporter(*this, *Result.Context, Model);
-  analyzeAliasFlow(*Fn, *Result.Context, Model, Summaries, Reporter);
-}
-
-void StateDictMutationCheck::onEndOfTranslationUnit() {
-  Summaries.clear();
-  if (LastContext)
-    forgetFixes(*LastContext);
-  LastContext = nullptr;
-}
-
-void StateDictMutationCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
-  Model.options().store(Opts, Options);
+std::unique_ptr<AliasFlowObserver>
+StateDictMutationCheck::makeReporter(const ASTContext &Ctx) {
+  return std::make_unique<MutationReporter>(*this, Ctx, Model);
 }
 
 } // namespace clang::tidy::aliasguard
