@@ -33,6 +33,11 @@ def write_cost_vs_views(folder, path):
     ax.set_xlabel("live views of the storage")
     ax.set_ylabel("ns per operation (median)")
     ax.set_title("Tracker cost against live views")
+    finish(fig, ax, path)
+
+
+def finish(fig, ax, path):
+    """Grid, legend and the PNG, as both plots want them."""
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -55,11 +60,7 @@ def overhead_vs_size(folder, path):
     ax.set_xlabel("float32 elements")
     ax.set_ylabel("checked / unchecked time (median)")
     ax.set_title("Tracking overhead against tensor size")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    finish(fig, ax, path)
 
 
 def main(folder, outdir):
