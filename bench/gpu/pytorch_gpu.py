@@ -55,10 +55,13 @@ def resnet50_parameter_shapes():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--iters", type=int, default=50)
-    ap.add_argument("--reps", type=int, default=7)
-    ap.add_argument("--warmup", type=int, default=5)
-    ap.add_argument("--out")
+    ap.add_argument("--iters", type=int, default=50, metavar="N",
+                    help="back-to-back calls between one pair of CUDA events (default 50)")
+    ap.add_argument("--reps", type=int, default=7, metavar="N",
+                    help="timed repetitions; the median is reported (default 7)")
+    ap.add_argument("--warmup", type=int, default=5, metavar="N",
+                    help="untimed calls before the first repetition (default 5)")
+    ap.add_argument("--out", metavar="FILE", help="also write the results as JSON here (bench/gpu/table.py reads it)")
     args = ap.parse_args()
     try:
         import torch

@@ -77,8 +77,18 @@ case "$cmd" in
       echo "run.sh: GPU benchmarks not run: no usable GPU" | tee -a "$out/summary.txt" >&2
       exit "$status"
     fi
-    python="${PYTHON:-/usr/bin/python3}"
-    [ -x "$python" ] || python=python3
+    # The first interpreter that imports torch: $PYTHON, python3 on PATH (a GPU image keeps
+    # torch in a virtual environment there), then Debian's /usr/bin/python3.
+    python=
+    for candidate in ${PYTHON:+"$PYTHON"} python3 /usr/bin/python3; do
+      if "$candidate" -c 'import torch' >/dev/null 2>&1; then python=$candidate; break; fi
+    done
+    if [ -z "$python" ]; then
+      echo "run.sh: no python3 here imports torch; PyTorch's rows will read 'not measured'" | tee -a "$out/summary.txt" >&2
+      python=python3
+    fi
+    echo "python: $(command -v "$python") ($("$python" -c 'import torch; print("torch", torch.__version__)' 2>/dev/null || echo 'no torch'))" \
+      | tee -a "$out/machine.txt"
     bench_status=0
     timeout "$(budget 60)" "$carry/aliasguard_gpu_bench" --out "$out/gpu_bench.json" \
       > "$out/gpu_bench.log" 2>&1 || bench_status=$?

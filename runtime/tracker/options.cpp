@@ -172,7 +172,9 @@ std::string help_text(const Options& o) {
   _exit(1);
 }
 
-Options parse_startup_options() {
+// Never inlined into options(): that made every call of options(), twice per tracked write,
+// save and restore five registers for a parse that runs once.
+__attribute__((noinline)) Options parse_startup_options() {
   Options o;
   if (&__aliasguard_default_options != nullptr) {
     if (const char* text = __aliasguard_default_options()) {

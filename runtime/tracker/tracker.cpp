@@ -207,12 +207,15 @@ void fold_dropped(WriteLog& log, const LoggedWrite& w) {
   latest = DroppedWrite{w.epoch, w.owner, w.family, w.label, w.site};
 }
 
-void append(WriteLog& log, LoggedWrite&& w) {
+// The ring slot for the next write, its previous write folded into the dropped regions. The
+// caller fills it in place (a LoggedWrite built on the stack and moved in cost a
+// store-forwarding stall on every write: its one-byte fields were read back as 16 bytes).
+LoggedWrite& next_slot(WriteLog& log) {
   LoggedWrite& slot = log.ring[log.next];
   if (log.size == detail::kLogCapacity) fold_dropped(log, slot);
   else ++log.size;
-  slot = std::move(w);
   log.next = static_cast<std::uint32_t>((log.next + 1) % detail::kLogCapacity);
+  return slot;
 }
 
 // The most recent write after epoch `observed` that conflicts with `reader` over its bytes:
@@ -444,11 +447,22 @@ __attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
   report_finding(*found);
 }
 
+// A handle that had seen every write before `epoch` has seen this one too. Called under the
+// storage lock, which every other update of `observed_` holds too (observe_now() and attach()
+// on a handle being made store a fresh epoch without it, and a compare-exchange would order
+// them no better), so a load and a store do: a compare-exchange is a locked instruction,
+// about a quarter of the cost of a write.
+void StorageState::catch_up(Handle& h, std::uint64_t epoch) {
+  if (h.observed_.load(std::memory_order_relaxed) == epoch - 1) h.observed_.store(epoch, std::memory_order_relaxed);
+}
+
 __attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
   Storage& s = *h.storage_;
   StorageState& st = *s.state_;
-  const bool eager = detail::options().detect == detail::DetectMode::Write;
-  std::vector<void*> stack = detail::capture_stack();
+  const detail::Options& options = detail::options();
+  const bool eager = options.detect == detail::DetectMode::Write;
+  std::vector<void*> stack;
+  if (options.stack_depth > 0) stack = detail::capture_stack();
   std::vector<Finding> found;
   {
     std::lock_guard guard(st.lock);
@@ -456,13 +470,11 @@ __attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
     const std::uint64_t epoch = s.epoch_.load(std::memory_order_relaxed) + 1;
     s.epoch_.store(epoch, std::memory_order_release);
     const Extent extent = h.extent();
-    std::uint64_t caught_up = epoch - 1;
-    h.observed_.compare_exchange_strong(caught_up, epoch, std::memory_order_relaxed);
+    catch_up(h, epoch);
     if (eager) {
       for (const Handle* other : st.live) {
         if (other == &h) continue;
-        caught_up = epoch - 1;
-        const_cast<Handle*>(other)->observed_.compare_exchange_strong(caught_up, epoch, std::memory_order_relaxed);
+        catch_up(*const_cast<Handle*>(other), epoch);
         const auto kind = conflict(other->owner(), other->family_, h.owner(), h.family_);
         if (!kind) continue;
         const Overlap ov = overlap(extent, other->extent());
@@ -473,7 +485,15 @@ __attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
         found.push_back(Finding{*kind, std::move(o), std::move(w), extent.end(), true, ov == Overlap::Maybe, 0, {}, 0});
       }
     }
-    append(*st.log, LoggedWrite{epoch, extent, h.owner(), h.family_, h.label_, at, eager, std::move(stack)});
+    LoggedWrite& slot = next_slot(*st.log);
+    slot.epoch = epoch;
+    slot.extent = extent;
+    slot.owner = h.owner();
+    slot.family = h.family_;
+    slot.label = h.label_;
+    slot.site = at;
+    slot.checked_eagerly = eager;
+    slot.stack = std::move(stack);
   }
   for (Finding& f : found) {
     fill_storage(f, s);

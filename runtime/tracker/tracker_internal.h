@@ -98,6 +98,7 @@ struct StorageState {
   // public Handle::read/write forward here. StorageState is a friend of Storage and Handle.
   static void read(Handle& handle, const Site& at);
   static void write(Handle& handle, const Site& at);
+  static void catch_up(Handle& handle, std::uint64_t epoch);
   static StorageState& of(const Storage& storage) { return *storage.state_; }
   static int device_type(const Storage& storage) { return storage.device_type_; }
   static int device_index(const Storage& storage) { return storage.device_index_; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -44,29 +45,49 @@ void CopyBatch::flush() {
   }
 }
 
-// The copy goes through copy_() on a handle spanning the whole storage rather than through
-// raw bytes, so the backend picks the right transfer (host, device, peer) and the checked
-// runtime sees the read of the source. A batched copy records exactly what copy_() would
-// (a read of the source, a write of the copy) and queues the bytes instead.
+// A copy between devices goes through copy_() on a handle spanning the whole storage, so
+// the backend picks the transfer (host to device, device to host, peer). A copy within one
+// device moves the bytes directly: a memcpy on the host, a queued segment of a batched copy
+// on a CUDA device (or copy_() when batching is off). Either way the checked runtime records
+// exactly what copy_() would: a read of the whole source, a write of the whole copy.
+//
+// The direct path builds no tensors in the unchecked runtime: deep_copy of a state dict
+// calls this once per entry, and on a GPU the host's time per entry, not the bytes, bounds
+// a dict of small tensors (bench/README.md, "GPU runs"). Two throw-away tensors (six
+// allocations) per entry were half of deep_copy's host time.
 std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBatch* batch) {
   const std::shared_ptr<StorageImpl>& storage = t.impl()->storage();
   const std::size_t item = element_size(t.dtype());
-  if (storage->nbytes() % item != 0) {
-    throw Error("internal error: storage of " + std::to_string(storage->nbytes()) +
-                " bytes does not hold whole " + dtype_name(t.dtype()) + " elements");
+  const std::size_t nbytes = storage->nbytes();
+  if (nbytes % item != 0) {
+    throw Error("internal error: storage of " + std::to_string(nbytes) + " bytes does not hold whole " +
+                dtype_name(t.dtype()) + " elements");
   }
-  const auto count = static_cast<std::int64_t>(storage->nbytes() / item);
-  Tensor whole(std::make_shared<TensorImpl>(storage, t.dtype(), Shape{count}, Shape{1}, 0));
-  Tensor copy = make_tensor_for_copy({count}, t.dtype(), device, Origin::current());  // copy_ writes it all
+  const Shape whole_shape{static_cast<std::int64_t>(nbytes / item)};
   const Origin at = Origin::current();
-  if (batch != nullptr && batched_copies_enabled() && device.is_cuda() && t.device() == device) {
-    note_read(*whole.impl(), at);
-    batch->add(device, copy.impl()->data(), whole.impl()->data(), storage->nbytes());
-    note_write(*copy.impl(), at);
-  } else {
-    copy.copy_(whole, at);
+  auto whole = [&](std::shared_ptr<StorageImpl> s) {
+    return Tensor(std::make_shared<TensorImpl>(std::move(s), t.dtype(), whole_shape, Shape{1}, 0, at));
+  };
+  const bool on_host = device.is_cpu() && t.device().is_cpu();
+  const bool batched = batch != nullptr && batched_copies_enabled() && device.is_cuda() && t.device() == device;
+  if (!on_host && !batched) {
+    Tensor copy = make_tensor_for_copy(whole_shape, t.dtype(), device, at);  // copy_ writes it all
+    copy.copy_(whole(storage), at);
+    return copy.impl()->storage();
   }
-  return copy.impl()->storage();
+  auto copy = std::make_shared<StorageImpl>(nbytes, device, /*zero_fill=*/false);
+#if AG_CHECKED
+  note_read(*whole(storage).impl(), at);
+#endif
+  if (batched) {
+    batch->add(device, copy->data(), storage->data(), nbytes);
+  } else if (nbytes != 0) {
+    std::memcpy(copy->data(), storage->data(), nbytes);
+  }
+#if AG_CHECKED
+  note_write(*whole(copy).impl(), at);
+#endif
+  return copy;
 }
 
 const std::shared_ptr<StorageImpl>& StorageMemo::copy_of(const Tensor& t) {
