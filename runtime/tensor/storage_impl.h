@@ -21,6 +21,10 @@ class StorageImpl {
   /// Allocates `nbytes` on `device`, zero-filled unless the caller overwrites every byte at
   /// once (`zero_fill` false): the runtime never shows indeterminate bytes.
   StorageImpl(std::size_t nbytes, Device device, bool zero_fill = true);
+  /// A storage of `nbytes` at `data`, inside a larger allocation that `block` owns; the
+  /// block is freed with the last storage carved from it. Not zero-filled. See Note [Carved
+  /// storages] in nn/storage_copy.h.
+  StorageImpl(std::size_t nbytes, Device device, std::shared_ptr<void> block, void* data);
   ~StorageImpl();
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
@@ -42,6 +46,7 @@ class StorageImpl {
   Device device_;
   std::uint64_t id_;
   Backend* backend_;
+  std::shared_ptr<void> block_;  // set for a carved storage, which frees no memory itself
 #if AG_CHECKED
   mutable tracker::Storage tracked_;
 #endif

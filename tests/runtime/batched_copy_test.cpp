@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "cuda/cuda_status.h"
 #include "nn/storage_copy.h"
 #include "resnet50_shapes.h"
+#include "tensor_impl.h"
 #include "tensor_test_fixture.h"
 
 namespace aliasguard::test {
@@ -197,6 +199,93 @@ TEST_P(BatchedCopy, DeepCopyOfResNet50DictMatchesHost) {
   for (const char* key : {"conv1.weight", "bn1.bias", "layer4.2.conv3.weight", "fc.weight", "fc.bias"}) {
     expect_same_values(host.at(key), copy.at(key), key);
   }
+}
+
+/// The [begin, end) byte ranges of the distinct storages behind `dict`'s tensors overlap
+/// nowhere.
+void expect_storages_disjoint(const StateDict& dict) {
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ranges;
+  std::vector<std::uint64_t> seen;
+  for (const auto& item : dict) {
+    const auto& storage = item.value().impl()->storage();
+    if (std::find(seen.begin(), seen.end(), storage->id()) != seen.end()) continue;
+    seen.push_back(storage->id());
+    const auto begin = reinterpret_cast<std::uintptr_t>(storage->data());
+    ranges.emplace_back(begin, begin + storage->nbytes());
+  }
+  std::sort(ranges.begin(), ranges.end());
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    EXPECT_LE(ranges[i - 1].second, ranges[i].first) << "storages " << i - 1 << " and " << i << " overlap";
+  }
+}
+
+TEST_P(BatchedCopy, DeepCopiedStoragesAreDisjointAndOutliveTheirDict) {
+  // On a GPU the small ones are carved from one allocation (Note [Carved storages]).
+  const StateDict host = resnet50_host(5);
+  StateDict source;  // its own storages, also on the host: the test overwrites it below
+  for (const auto& item : host) source.insert(item.key(), item.value().to(device(), /*copy=*/true));
+  Tensor kept_small;
+  Tensor kept_large;
+  {
+    const StateDict copy = deep_copy(source);
+    expect_storages_disjoint(copy);
+    kept_small = copy.at("layer2.0.bn1.bias");
+    kept_large = copy.at("layer4.2.conv2.weight");
+  }
+  // The dict and every other copy are gone; the two kept entries still hold their bytes,
+  // and they are not the source's.
+  for (const auto& item : source) item.value().fill_(-1.0);
+  expect_same_values(host.at("layer2.0.bn1.bias"), kept_small, "layer2.0.bn1.bias");
+  expect_same_values(host.at("layer4.2.conv2.weight"), kept_large, "layer4.2.conv2.weight");
+}
+
+TEST_P(BatchedCopy, CarvedStoragesAreSeparateAlignedAndBounded) {
+  const std::vector<std::size_t> sizes = {4, 1000, 256, detail::kMaxCarvedBytes};
+  std::vector<std::shared_ptr<detail::StorageImpl>> carved;
+  {
+    detail::CopyBatch batch;
+    for (std::size_t n : sizes) batch.reserve(device(), n);
+    batch.reserve(device(), 0);                            // nothing to carve
+    batch.reserve(device(), detail::kMaxCarvedBytes + 1);  // too large: allocated on its own
+    EXPECT_EQ(batch.carve(device(), 0), nullptr);
+    EXPECT_EQ(batch.carve(device(), detail::kMaxCarvedBytes + 1), nullptr);
+    for (std::size_t n : sizes) {
+      carved.push_back(batch.carve(device(), n));
+      ASSERT_NE(carved.back(), nullptr) << n << " bytes";
+      EXPECT_EQ(carved.back()->nbytes(), n);
+      EXPECT_EQ(carved.back()->device(), device());
+    }
+    EXPECT_EQ(batch.carve(device(), 4), nullptr) << "carved more than was reserved";
+    const Device elsewhere = device().is_cuda() ? Device::cpu() : Device::cuda(0);
+    EXPECT_EQ(batch.carve(elsewhere, 4), nullptr) << "carved on a device nothing was reserved for";
+  }
+  const auto base = reinterpret_cast<std::uintptr_t>(carved.front()->data());
+  std::vector<std::uint64_t> ids;
+  for (std::size_t i = 0; i < carved.size(); ++i) {
+    const auto at = reinterpret_cast<std::uintptr_t>(carved[i]->data());
+    EXPECT_EQ((at - base) % detail::kCarveAlignment, 0u) << "storage " << i;
+    if (i > 0) {
+      const auto prev = reinterpret_cast<std::uintptr_t>(carved[i - 1]->data());
+      EXPECT_GE(at, prev + carved[i - 1]->nbytes()) << "storages " << i - 1 << " and " << i << " overlap";
+    }
+    ids.push_back(carved[i]->id());
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "two carved storages share an id";
+  // Each is written as a tensor of its own; dropping all but the last keeps the last's bytes
+  // (the batch is gone too: the allocation lives with the storages carved from it).
+  std::vector<Tensor> views;
+  for (std::size_t i = 0; i < carved.size(); ++i) {
+    const auto n = static_cast<std::int64_t>(carved[i]->nbytes() / sizeof(float));
+    views.emplace_back(std::make_shared<detail::TensorImpl>(carved[i], kFloat32, Shape{n}, Shape{1}, 0));
+    views.back().fill_(static_cast<double>(i + 1));
+  }
+  const Tensor last = views.back();
+  views.clear();
+  carved.clear();
+  const std::vector<float> values = last.to_vector<float>();
+  ASSERT_EQ(values.size(), detail::kMaxCarvedBytes / sizeof(float));
+  EXPECT_TRUE(std::all_of(values.begin(), values.end(), [&](float v) { return v == static_cast<float>(sizes.size()); }));
 }
 
 TEST_P(BatchedCopy, LoadResNet50RoundTripMatchesHost) {

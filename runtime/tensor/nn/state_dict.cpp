@@ -45,6 +45,40 @@ void CopyBatch::flush() {
   }
 }
 
+namespace {
+std::size_t carved_size(std::size_t nbytes) { return (nbytes + kCarveAlignment - 1) / kCarveAlignment * kCarveAlignment; }
+bool carvable(std::size_t nbytes) { return nbytes != 0 && nbytes <= kMaxCarvedBytes; }
+}  // namespace
+
+void CopyBatch::reserve(Device device, std::size_t nbytes) {
+  if (!carvable(nbytes)) return;
+  auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.device == device; });
+  if (it == blocks_.end()) it = blocks_.insert(blocks_.end(), Block{device, 0, 0, nullptr});
+  it->reserved += carved_size(nbytes);
+}
+
+std::shared_ptr<StorageImpl> CopyBatch::carve(Device device, std::size_t nbytes) {
+  if (!carvable(nbytes)) return nullptr;
+  auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.device == device; });
+  if (it == blocks_.end() || it->used + carved_size(nbytes) > it->reserved) return nullptr;
+  if (!it->memory) {
+    Backend* backend = &backend_for(device);
+    void* memory = backend->allocate(it->reserved, device.index(), /*zero=*/false);
+    // Backends live for the whole process (they are never destroyed), so the deleter may
+    // keep a pointer to one.
+    it->memory = std::shared_ptr<void>(memory, [backend, device, n = it->reserved](void* p) {
+      backend->deallocate(p, n, device.index());
+    });
+  }
+  void* at = static_cast<char*>(it->memory.get()) + it->used;
+  it->used += carved_size(nbytes);
+  return std::make_shared<StorageImpl>(nbytes, device, it->memory, at);
+}
+
+bool batches_copy(const Tensor& t, Device device) {
+  return batched_copies_enabled() && device.is_cuda() && t.device() == device;
+}
+
 // A copy between devices goes through copy_() on a handle spanning the whole storage, so
 // the backend picks the transfer (host to device, device to host, peer). A copy within one
 // device moves the bytes directly: a memcpy on the host, a queued segment of a batched copy
@@ -69,13 +103,14 @@ std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBa
     return Tensor(std::make_shared<TensorImpl>(std::move(s), t.dtype(), whole_shape, Shape{1}, 0, at));
   };
   const bool on_host = device.is_cpu() && t.device().is_cpu();
-  const bool batched = batch != nullptr && batched_copies_enabled() && device.is_cuda() && t.device() == device;
+  const bool batched = batch != nullptr && batches_copy(t, device);
   if (!on_host && !batched) {
     Tensor copy = make_tensor_for_copy(whole_shape, t.dtype(), device, at);  // copy_ writes it all
     copy.copy_(whole(storage), at);
     return copy.impl()->storage();
   }
-  auto copy = std::make_shared<StorageImpl>(nbytes, device, /*zero_fill=*/false);
+  std::shared_ptr<StorageImpl> copy = batched ? batch->carve(device, nbytes) : nullptr;
+  if (!copy) copy = std::make_shared<StorageImpl>(nbytes, device, /*zero_fill=*/false);
 #if AG_CHECKED
   note_read(*whole(storage).impl(), at);
 #endif
@@ -129,6 +164,15 @@ class DeepCopier {
     return out;
   }
 
+  /// Reserves room for the storages of `t` and its gradient that copy(t) will copy in a
+  /// batch, so they can be carved from one allocation (Note [Carved storages] in
+  /// nn/storage_copy.h). A storage seen twice reserves twice; the second room goes unused.
+  void plan(const Tensor& t) {
+    if (!t.defined()) return;
+    if (detail::batches_copy(t, t.device())) batch_.reserve(t.device(), t.impl()->storage()->nbytes());
+    plan(t.grad());
+  }
+
   /// Issues the storage copies queued for CUDA tensors (see Note [Batched state-dict
   /// copies] in nn/storage_copy.h); call once every tensor has been copied.
   void flush() { batch_.flush(); }
@@ -152,6 +196,7 @@ Tensor deep_copy(const Tensor& t, Origin origin) {
 
 StateDict deep_copy(const StateDict& dict, Origin origin) {
   DeepCopier copier(origin);
+  for (const auto& item : dict) copier.plan(item.value());
   StateDict out(dict.key_description());
   for (const auto& item : dict) out.insert(item.key(), copier.copy(item.value(), item.key()));
   copier.flush();

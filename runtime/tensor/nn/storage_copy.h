@@ -38,9 +38,29 @@ std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBa
 bool batched_copies_enabled();
 void set_batched_copies(bool enabled);
 
+/// Whether copy_storage() batches a copy of `t`'s storage to `device` (a dense copy within
+/// one CUDA device, batching on).
+bool batches_copy(const Tensor& t, Device device);
+
+// Note [Carved storages]
+// On a GPU the bytes of a state dict's small tensors take less time to copy than the host
+// takes to allocate them: each cudaMallocAsync is an API call, and deep_copy of ResNet-50
+// made 161 of them for 102 MB that the H200 copies in ~48 µs. deep_copy(StateDict) therefore
+// first reserves room for every storage it will copy in a batch, and then carves the small
+// ones (up to kMaxCarvedBytes each, 256-byte aligned like the allocator's) from one
+// allocation per device. Each carved storage is still a storage of its own (own id, own
+// tracker state, own bytes, no overlap), as in PyTorch, whose caching allocator carves its
+// blocks from larger segments too. The allocation is freed with the last storage carved
+// from it, so one small tensor kept from a copied dict keeps at most the dict's small
+// tensors (1 MiB each or less; 18 MB of ResNet-50's 102 MB) alive. Larger storages, and
+// host copies, get their own allocation.
+inline constexpr std::size_t kMaxCarvedBytes = std::size_t{1} << 20;
+inline constexpr std::size_t kCarveAlignment = 256;
+
 /// Byte copies within CUDA devices, collected and then issued as one Backend::copy_many per
 /// device. Callers must not queue a copy whose destination overlaps an earlier queued copy's
-/// bytes (flush first), and must flush before the destinations are read.
+/// bytes (flush first), and must flush before the destinations are read. It also hands out
+/// the destinations' storages carved from one allocation per device (Note [Carved storages]).
 class CopyBatch {
  public:
   CopyBatch() = default;
@@ -53,8 +73,25 @@ class CopyBatch {
   void flush();
   bool empty() const { return per_device_.empty(); }
 
+  /// Sets aside room for a storage of `nbytes` on `device` in the allocation carve() takes
+  /// from (nothing when `nbytes` is 0 or above kMaxCarvedBytes). Every reserve() comes
+  /// before the first carve() on that device.
+  void reserve(Device device, std::size_t nbytes);
+  /// A new storage of `nbytes` carved from `device`'s allocation, made at the first carve()
+  /// with all the room reserved; nullptr when `nbytes` is 0 or above kMaxCarvedBytes or the
+  /// room left is too small (the caller allocates the storage itself).
+  std::shared_ptr<StorageImpl> carve(Device device, std::size_t nbytes);
+
  private:
+  struct Block {
+    Device device;
+    std::size_t reserved = 0;
+    std::size_t used = 0;
+    std::shared_ptr<void> memory;
+  };
+
   std::vector<std::pair<int, std::vector<ByteCopy>>> per_device_;
+  std::vector<Block> blocks_;
 };
 
 /// Maps an old storage id to its copy, so handles that shared one storage share the copy
