@@ -14,13 +14,26 @@ build=build/bench
 tool=
 while [ $# -gt 0 ]; do
   case "$1" in
-    --repetitions) reps="$2"; shift 2 ;;
-    --tool) tool="$2"; shift 2 ;;
-    --build) build="$2"; shift 2 ;;
+    --repetitions|--tool|--build)
+      [ $# -ge 2 ] || { echo "analyzer_bench.sh: $1 needs a value (try --help)" >&2; exit 2; }
+      case "$1" in
+        --repetitions) reps="$2" ;;
+        --tool) tool="$2" ;;
+        --build) build="$2" ;;
+      esac
+      shift 2 ;;
     -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "analyzer_bench.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+
+case "$reps" in
+  ''|*[!0-9]*|0) echo "analyzer_bench.sh: --repetitions takes a whole number of at least 1, not '$reps'" >&2; exit 2 ;;
+esac
+if [ -n "$tool" ] && [ ! -x "$tool" ]; then
+  echo "analyzer_bench.sh: --tool '$tool' is not an executable file" >&2
+  exit 2
+fi
 
 torch_include=/usr/include/torch/csrc/api/include
 if [ ! -f "$torch_include/torch/torch.h" ]; then

@@ -15,12 +15,18 @@ reps=5
 build=build/bench
 while [ $# -gt 0 ]; do
   case "$1" in
-    --repetitions) reps="$2"; shift 2 ;;
-    --build) build="$2"; shift 2 ;;
+    --repetitions|--build)
+      [ $# -ge 2 ] || { echo "run.sh: $1 needs a value (try --help)" >&2; exit 2; }
+      if [ "$1" = --repetitions ]; then reps="$2"; else build="$2"; fi
+      shift 2 ;;
     -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+
+case "$reps" in
+  ''|*[!0-9]*|0) echo "run.sh: --repetitions takes a whole number of at least 1, not '$reps'" >&2; exit 2 ;;
+esac
 
 scripts/install-deps.sh >/dev/null
 echo "== building benchmarks in $build (Release)" >&2

@@ -34,7 +34,8 @@ case "$cmd" in
     echo "carry '$carry' to the GPU machine and run: bench/gpu/run.sh run \"\$OUT\" $carry"
     ;;
   run)
-    out="${2:?usage: bench/gpu/run.sh run OUT [CARRY]}"
+    [ $# -ge 2 ] || { echo "run.sh: usage: bench/gpu/run.sh run OUT [CARRY] (OUT: the folder for the results)" >&2; exit 2; }
+    out="$2"
     carry="${3:-build/gpu-carry}"
     [ -x "$carry/aliasguard_runtime_tests" ] || { echo "run.sh: $carry/aliasguard_runtime_tests not found; run 'bench/gpu/run.sh pack' first" >&2; exit 2; }
     mkdir -p "$out"
@@ -106,8 +107,11 @@ case "$cmd" in
     echo "run.sh: finished in ${SECONDS}s" | tee -a "$out/summary.txt"
     exit "$status"
     ;;
-  *)
+  ''|-h|--help)
     sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
-    [ -z "$cmd" ] || [ "$cmd" = -h ] || [ "$cmd" = --help ] || exit 2
+    ;;
+  *)
+    echo "run.sh: unknown command '$cmd': use 'pack' or 'run OUT [CARRY]' (try --help)" >&2
+    exit 2
     ;;
 esac
