@@ -341,6 +341,37 @@ TEST(LoadStateDict, OwnStateDictIsANoOpAndSwappedEntriesSwap) {
   EXPECT_EQ(b.to_vector<float>(), (std::vector<float>{1, 2}));
 }
 
+TEST(LoadStateDict, KeysInAnotherOrderLandByName) {
+  // load_state_dict pairs entries by position while the keys agree and looks the rest up by
+  // name: a dict in reverse order, and one with a key renamed, take the by-name path.
+  nn::Module m("Three");
+  const Tensor a = m.register_parameter("a", f32({1, 2}, {2}));
+  const Tensor b = m.register_parameter("b", f32({3, 4}, {2}));
+  const Tensor c = m.register_parameter("c", f32({5, 6}, {2}));
+  StateDict reversed;
+  reversed.insert("c", f32({50, 60}, {2}));
+  reversed.insert("b", f32({30, 40}, {2}));
+  reversed.insert("a", f32({10, 20}, {2}));
+  const nn::LoadResult result = m.load_state_dict(reversed);
+  EXPECT_TRUE(result.missing_keys.empty());
+  EXPECT_TRUE(result.unexpected_keys.empty());
+  EXPECT_EQ(a.to_vector<float>(), (std::vector<float>{10, 20}));
+  EXPECT_EQ(b.to_vector<float>(), (std::vector<float>{30, 40}));
+  EXPECT_EQ(c.to_vector<float>(), (std::vector<float>{50, 60}));
+
+  // As many keys as the module has, one of them wrong: one missing, one unexpected.
+  StateDict renamed;
+  renamed.insert("a", f32({7, 7}, {2}));
+  renamed.insert("bb", f32({8, 8}, {2}));
+  renamed.insert("c", f32({9, 9}, {2}));
+  const nn::LoadResult partial = m.load_state_dict(renamed, /*strict=*/false);
+  EXPECT_EQ(partial.missing_keys, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(partial.unexpected_keys, (std::vector<std::string>{"bb"}));
+  EXPECT_EQ(a.to_vector<float>(), (std::vector<float>{7, 7}));
+  EXPECT_EQ(b.to_vector<float>(), (std::vector<float>{30, 40}));
+  EXPECT_EQ(c.to_vector<float>(), (std::vector<float>{9, 9}));
+}
+
 TEST(LoadStateDict, TiedWeightsLoadThroughEveryPath) {
   nn::Module m("Tied");
   auto a = m.register_module("a", std::make_shared<nn::Linear>(2, 2, false));

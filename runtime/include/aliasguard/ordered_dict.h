@@ -57,9 +57,15 @@ class OrderedDict {
 
   /// Inserts a new key; throws Error if it is already present.
   Value& insert(Key key, Value value) {
-    if (index_.count(key) != 0) throw Error(key_description_ + " '" + key_str(key) + "' already defined");
-    index_.emplace(key, items_.size());
-    items_.emplace_back(std::move(key), std::move(value));
+    // One hash of the key, not two (a lookup, then an insert).
+    const auto [slot, inserted] = index_.try_emplace(key, items_.size());
+    if (!inserted) throw Error(key_description_ + " '" + key_str(key) + "' already defined");
+    try {
+      items_.emplace_back(std::move(key), std::move(value));
+    } catch (...) {
+      index_.erase(slot);
+      throw;
+    }
     return items_.back().value();
   }
   /// Inserts or replaces the value of `key`, keeping its position.

@@ -214,9 +214,24 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
   StateDict targets;  // the live handles, not detached ones: the load writes the module
   collect_state("", targets);
 
+  // Each target's source, in the targets' order: the entry at the same position when its
+  // key is the same (a dict saved from this module, the common case), else a lookup by key.
+  std::vector<const Tensor*> sources;
+  sources.reserve(targets.size());
+  auto in_order = dict.begin();
+  for (const auto& item : targets) {
+    if (in_order != dict.end() && in_order->key() == item.key()) {
+      sources.push_back(&in_order->value());
+      ++in_order;
+    } else {
+      sources.push_back(dict.find(item.key()));
+    }
+  }
+
   std::vector<std::string> missing, mismatched, mismatch_lines;
+  std::size_t index = 0;
   for (const auto& [key, target] : targets) {
-    const Tensor* src = dict.find(key);
+    const Tensor* src = sources[index++];
     if (src == nullptr) {
       missing.push_back(key);
     } else if (!src->defined()) {
@@ -244,7 +259,10 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
   // prefix that no submodule of it claims. Unlike PyTorch we also report keys that name a
   // submodule itself ("fc") or reach below a parameter ("fc.weight.x"); PyTorch ignores
   // those silently, which hides typos.
+  // Keys are unique on both sides, so when every target found its source and the sizes
+  // agree, no key is left over.
   std::vector<std::string> unexpected;
+  const bool every_key_matched = missing.empty() && dict.size() == targets.size();
   auto claim = [&](const auto& self, const Module& m, const std::string& prefix) -> void {
     for (const auto& item : dict) {
       const std::string& key = item.key();
@@ -256,7 +274,7 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
     }
     for (const auto& item : m.children_) self(self, *item.value(), prefix + item.key() + ".");
   };
-  claim(claim, *this, "");
+  if (!every_key_matched) claim(claim, *this, "");
 
   const bool key_errors = strict && (!missing.empty() || !unexpected.empty());
   if (key_errors || !mismatched.empty()) {
@@ -278,11 +296,17 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
   // key order would otherwise let one copy overwrite bytes a later entry still has to read
   // (a dict with two parameters swapped). The module's own state_dict is the common case
   // of aliasing and is a no-op, entry by entry.
-  std::unordered_set<std::uint64_t> module_storages;
-  for (const auto& item : targets) module_storages.insert(item.value().storage_id());
+  std::vector<std::uint64_t> module_storages;  // sorted, with repeats (tied weights)
+  module_storages.reserve(targets.size());
+  for (const auto& item : targets) module_storages.push_back(item.value().storage_id());
+  std::sort(module_storages.begin(), module_storages.end());
+  const bool tied = std::adjacent_find(module_storages.begin(), module_storages.end()) != module_storages.end();
   std::vector<std::pair<Tensor, Tensor>> copies;
-  for (const auto& [key, target] : targets) {
-    const Tensor* src = dict.find(key);
+  copies.reserve(targets.size());
+  index = 0;
+  for (const auto& item : targets) {
+    const Tensor& target = item.value();
+    const Tensor* src = sources[index++];
     if (src == nullptr) continue;
     if (same_window(*src, target)) {
       // Nothing to copy, but restoring a snapshot is a use of it: one taken before the
@@ -290,7 +314,9 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
       detail::note_read(*src->impl(), origin);
       continue;
     }
-    copies.emplace_back(target, module_storages.count(src->storage_id()) != 0 ? src->clone(origin) : *src);
+    const bool aliases_module =
+        std::binary_search(module_storages.begin(), module_storages.end(), src->storage_id());
+    copies.emplace_back(target, aliases_module ? src->clone(origin) : *src);
   }
   // Dense copies within one CUDA device are queued and issued as one launch; each records
   // what copy_ records (see Note [Batched state-dict copies] in nn/storage_copy.h). A copy
@@ -298,7 +324,7 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
   // under two keys: the later key must win), flushes the queue first, so bytes land in key
   // order as with copy_ alone.
   detail::CopyBatch batch;
-  std::unordered_set<std::uint64_t> queued;  // storages with a queued write
+  std::unordered_set<std::uint64_t> queued;  // storages with a queued write; only if `tied`
   const bool batching = detail::batched_copies_enabled();
   for (const auto& [target, src] : copies) {
     const bool batchable = batching && target.is_cuda() && src.device() == target.device() &&
@@ -311,7 +337,7 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
       target.copy_(src, origin);
       continue;
     }
-    if (!queued.insert(target.storage_id()).second) {
+    if (tied && !queued.insert(target.storage_id()).second) {
       batch.flush();
       queued = {target.storage_id()};
     }
