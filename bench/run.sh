@@ -5,7 +5,9 @@
 #   - an unchanged read; bytes per handle
 #   - checked / unchecked runtime on the same tensor ops (64 .. 1M elements) and on an MLP
 #     training step (25M parameters)
-#   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops
+#   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops, on a
+#     ResNet-50-shaped state-dict cycle, and on that cycle with one float per entry (the
+#     cost per entry apart from the bytes)
 # Repeats each benchmark (default 5), reports medians, and draws bench/*.png (matplotlib).
 #   bench/run.sh [--repetitions N] [--build DIR]
 set -euo pipefail
@@ -19,7 +21,7 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value (try --help)" >&2; exit 2; }
       if [ "$1" = --repetitions ]; then reps="$2"; else build="$2"; fi
       shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
