@@ -64,8 +64,7 @@ std::shared_ptr<StorageImpl> CopyBatch::carve(Device device, std::size_t nbytes)
   if (!it->memory) {
     Backend* backend = &backend_for(device);
     void* memory = backend->allocate(it->reserved, device.index(), /*zero=*/false);
-    // Backends live for the whole process (they are never destroyed), so the deleter may
-    // keep a pointer to one.
+    // The deleter keeps a pointer to the backend, as every StorageImpl does.
     it->memory = std::shared_ptr<void>(memory, [backend, device, n = it->reserved](void* p) {
       backend->deallocate(p, n, device.index());
     });
