@@ -50,17 +50,22 @@ std::size_t carved_size(std::size_t nbytes) { return (nbytes + kCarveAlignment -
 bool carvable(std::size_t nbytes) { return nbytes != 0 && nbytes <= kMaxCarvedBytes; }
 }  // namespace
 
+CopyBatch::Block* CopyBatch::block_for(Device device) {
+  auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.device == device; });
+  return it == blocks_.end() ? nullptr : &*it;
+}
+
 void CopyBatch::reserve(Device device, std::size_t nbytes) {
   if (!carvable(nbytes)) return;
-  auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.device == device; });
-  if (it == blocks_.end()) it = blocks_.insert(blocks_.end(), Block{device, 0, 0, nullptr});
-  it->reserved += carved_size(nbytes);
+  Block* block = block_for(device);
+  if (block == nullptr) block = &blocks_.emplace_back(Block{device, 0, 0, nullptr});
+  block->reserved += carved_size(nbytes);
 }
 
 std::shared_ptr<StorageImpl> CopyBatch::carve(Device device, std::size_t nbytes) {
   if (!carvable(nbytes)) return nullptr;
-  auto it = std::find_if(blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.device == device; });
-  if (it == blocks_.end() || it->used + carved_size(nbytes) > it->reserved) return nullptr;
+  Block* it = block_for(device);
+  if (it == nullptr || it->used + carved_size(nbytes) > it->reserved) return nullptr;
   if (!it->memory) {
     Backend* backend = &backend_for(device);
     void* memory = backend->allocate(it->reserved, device.index(), /*zero=*/false);

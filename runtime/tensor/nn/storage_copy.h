@@ -90,6 +90,8 @@ class CopyBatch {
     std::shared_ptr<void> memory;
   };
 
+  Block* block_for(Device device);  // nullptr when nothing was reserved on `device`
+
   std::vector<std::pair<int, std::vector<ByteCopy>>> per_device_;
   std::vector<Block> blocks_;
 };
