@@ -121,13 +121,10 @@ class Backend {
   virtual void copy_bytes(void* dst, const void* src, std::size_t nbytes, CopyKind kind, int device) = 0;
   /// Every copy's bytes within `device`, queued like copy_bytes(DeviceToDevice) (it may
   /// return before the bytes are there). No destination may overlap another copy's source
-  /// or destination; zero-byte copies are allowed. This default issues one copy_bytes per
-  /// entry; the CUDA backend copies them all in one kernel launch (cuda/cuda_copy.cu).
-  virtual void copy_many(const ByteCopy* copies, std::size_t count, int device) {
-    for (std::size_t i = 0; i < count; ++i) {
-      copy_bytes(copies[i].dst, copies[i].src, copies[i].nbytes, CopyKind::DeviceToDevice, device);
-    }
-  }
+  /// or destination; zero-byte copies are allowed. The CUDA backend copies them all in one
+  /// kernel launch (cuda/cuda_copy.cu); the host backend streams a batch larger than the
+  /// cache (Note [Streaming batch copies] in cpu/cpu_copy.h).
+  virtual void copy_many(const ByteCopy* copies, std::size_t count, int device) = 0;
   virtual void synchronize(int device) = 0;
 };
 

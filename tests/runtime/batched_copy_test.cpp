@@ -1,8 +1,8 @@
 // Backend::copy_many and the batched state-dict copies built on it (Note [Batched state-dict
-// copies] in runtime/tensor/nn/storage_copy.h): every test runs on the host (the default
-// copy_many, one copy_bytes per entry, and the per-tensor path) and on cuda:0 (one kernel
-// launch per call), and compares bytes or elements with values computed on the host. The
-// CUDA runs skip with CUDA's own reason where no GPU is usable.
+// copies] in runtime/tensor/nn/storage_copy.h): every test runs on the host (copy_many with
+// streaming stores for a batch larger than the cache, and the per-tensor path) and on cuda:0
+// (one kernel launch per call), and compares bytes or elements with values computed on the
+// host. The CUDA runs skip with CUDA's own reason where no GPU is usable.
 
 #include <gtest/gtest.h>
 
@@ -19,6 +19,7 @@
 #include "aliasguard/tensor.h"
 #include "backend.h"
 #include "backend_test_util.h"
+#include "cpu/cpu_copy.h"
 #include "cuda/cuda_status.h"
 #include "nn/storage_copy.h"
 #include "resnet50_shapes.h"
@@ -115,6 +116,42 @@ TEST_P(CopyManyBackend, NothingToCopy) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, CopyManyBackend, ::testing::Values(DeviceType::CPU, DeviceType::CUDA),
                          detail::test::backend_param_name);
+
+// --- the host's streaming copies (Note [Streaming batch copies] in cpu/cpu_copy.h) -------------
+
+TEST(StreamingCopy, EverySizeAndAlignmentAroundALine) {
+  // Destinations at every offset within 16 bytes meet sizes around the 64-byte step, so the
+  // plain head, the streamed lines and the plain tail all occur, and none of them may touch
+  // a byte outside [dst, dst + n).
+  constexpr std::uint8_t kSentinel = 0x5A;
+  std::vector<std::uint8_t> src(4096 + 64);
+  for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>((i * 29 + 7) & 0xff);
+  for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 63u, 64u, 65u, 127u, 128u, 129u, 1000u, 4096u}) {
+    for (std::size_t dst_at = 0; dst_at < 16; ++dst_at) {
+      for (std::size_t src_at : {0u, 1u, 4u, 13u}) {
+        std::vector<std::uint8_t> dst(n + 64, kSentinel);
+        detail::cpu::streaming_copy(dst.data() + dst_at, src.data() + src_at, n);
+        detail::cpu::stream_fence();
+        for (std::size_t i = 0; i < dst.size(); ++i) {
+          const bool inside = i >= dst_at && i < dst_at + n;
+          const std::uint8_t expected = inside ? src[src_at + i - dst_at] : kSentinel;
+          ASSERT_EQ(dst[i], expected) << "byte " << i << " of a copy of " << n << " bytes to offset " << dst_at
+                                      << " from offset " << src_at;
+        }
+      }
+    }
+  }
+}
+
+TEST(StreamingCopy, ABatchLargerThanTheThresholdStreamsItsLargeCopies) {
+  // Enough bytes that the batch streams: large copies at odd offsets, small ones (kept on
+  // memcpy) between them, and an empty one.
+  const std::size_t threshold = detail::cpu::streaming_threshold();
+  ASSERT_GT(threshold, 0u);
+  const std::size_t large = threshold / 3 + 4093;
+  check_copy_many(detail::cpu_backend(), {large, 100, 0, large + 7, detail::cpu::kMinStreamedBytes - 1, large + 13},
+                  {0, 3, 8}, {5, 0, 12, 1});
+}
 
 // --- deep_copy and load_state_dict -------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "cpu_copy.h"
 #include "cpu_kernels.h"
 
 namespace aliasguard::detail {
@@ -277,6 +278,11 @@ class CpuBackend final : public Backend {
   void copy_bytes(void* dst, const void* src, std::size_t nbytes, CopyKind /*kind*/,
                   int /*device*/) override {
     if (nbytes > 0) std::memcpy(dst, src, nbytes);
+  }
+
+  // A batch larger than the cache streams (Note [Streaming batch copies] in cpu_copy.h).
+  void copy_many(const ByteCopy* copies, std::size_t count, int /*device*/) override {
+    cpu::copy_many(copies, count);
   }
 
   // Host kernels finish before they return; there is nothing to wait for.

@@ -318,7 +318,8 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
         std::binary_search(module_storages.begin(), module_storages.end(), src->storage_id());
     copies.emplace_back(target, aliases_module ? src->clone(origin) : *src);
   }
-  // Dense copies within one CUDA device are queued and issued as one launch; each records
+  // Dense copies within one device are queued and issued as one batch (one launch on a GPU,
+  // streaming stores on the host when the batch outgrows the cache); each records
   // what copy_ records (see Note [Batched state-dict copies] in nn/storage_copy.h). A copy
   // that cannot be batched, or a second write to a storage already queued (a tied weight
   // under two keys: the later key must win), flushes the queue first, so bytes land in key
@@ -327,7 +328,7 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin or
   std::unordered_set<std::uint64_t> queued;  // storages with a queued write; only if `tied`
   const bool batching = detail::batched_copies_enabled();
   for (const auto& [target, src] : copies) {
-    const bool batchable = batching && target.is_cuda() && src.device() == target.device() &&
+    const bool batchable = batching && src.device() == target.device() &&
                            src.dtype() == target.dtype() && src.sizes() == target.sizes() && target.numel() > 0 &&
                            target.is_contiguous() && src.is_contiguous() &&
                            src.storage_id() != target.storage_id();

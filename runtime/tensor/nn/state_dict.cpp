@@ -30,18 +30,17 @@ void set_batched_copies(bool enabled) { g_batched_copies.store(enabled, std::mem
 
 void CopyBatch::add(Device device, void* dst, const void* src, std::size_t nbytes) {
   if (nbytes == 0) return;
-  const int index = device.index();
-  auto it = std::find_if(per_device_.begin(), per_device_.end(), [&](const auto& d) { return d.first == index; });
-  if (it == per_device_.end()) it = per_device_.insert(per_device_.end(), {index, {}});
+  auto it = std::find_if(per_device_.begin(), per_device_.end(), [&](const auto& d) { return d.first == device; });
+  if (it == per_device_.end()) it = per_device_.insert(per_device_.end(), {device, {}});
   it->second.push_back(ByteCopy{dst, src, nbytes});
 }
 
 void CopyBatch::flush() {
   // Emptied first, so a throwing launch does not leave copies to be issued twice.
-  std::vector<std::pair<int, std::vector<ByteCopy>>> pending;
+  std::vector<std::pair<Device, std::vector<ByteCopy>>> pending;
   pending.swap(per_device_);
-  for (const auto& [index, copies] : pending) {
-    backend_for(Device::cuda(index)).copy_many(copies.data(), copies.size(), index);
+  for (const auto& [device, copies] : pending) {
+    backend_for(device).copy_many(copies.data(), copies.size(), device.index());
   }
 }
 
@@ -79,15 +78,14 @@ std::shared_ptr<StorageImpl> CopyBatch::carve(Device device, std::size_t nbytes)
   return std::make_shared<StorageImpl>(nbytes, device, it->memory, at);
 }
 
-bool batches_copy(const Tensor& t, Device device) {
-  return batched_copies_enabled() && device.is_cuda() && t.device() == device;
-}
+bool batches_copy(const Tensor& t, Device device) { return batched_copies_enabled() && t.device() == device; }
 
 // A copy between devices goes through copy_() on a handle spanning the whole storage, so
 // the backend picks the transfer (host to device, device to host, peer). A copy within one
-// device moves the bytes directly: a memcpy on the host, a queued segment of a batched copy
-// on a CUDA device (or copy_() when batching is off). Either way the checked runtime records
-// exactly what copy_() would: a read of the whole source, a write of the whole copy.
+// device moves the bytes directly: a queued segment of a batched copy (Note [Batched
+// state-dict copies]), or, without a batch, a memcpy on the host and copy_() on a CUDA
+// device. Either way the checked runtime records exactly what copy_() would: a read of the
+// whole source, a write of the whole copy.
 //
 // The direct path builds no tensors in the unchecked runtime: deep_copy of a state dict
 // calls this once per entry, and on a GPU the host's time per entry, not the bytes, bounds
@@ -171,14 +169,16 @@ class DeepCopier {
   /// Reserves room for the storages of `t` and its gradient that copy(t) will copy in a
   /// batch, so they can be carved from one allocation (Note [Carved storages] in
   /// nn/storage_copy.h). A storage seen twice reserves twice; the second room goes unused.
+  /// Host storages are not carved: there an allocation costs less than a GPU's API call,
+  /// and a kept tensor should keep only its own bytes.
   void plan(const Tensor& t) {
     if (!t.defined()) return;
-    if (detail::batches_copy(t, t.device())) batch_.reserve(t.device(), t.impl()->storage()->nbytes());
+    if (t.is_cuda() && detail::batches_copy(t, t.device())) batch_.reserve(t.device(), t.impl()->storage()->nbytes());
     plan(t.grad());
   }
 
-  /// Issues the storage copies queued for CUDA tensors (see Note [Batched state-dict
-  /// copies] in nn/storage_copy.h); call once every tensor has been copied.
+  /// Issues the queued storage copies (see Note [Batched state-dict copies] in
+  /// nn/storage_copy.h); call once every tensor has been copied.
   void flush() { batch_.flush(); }
 
  private:

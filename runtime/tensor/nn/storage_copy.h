@@ -19,27 +19,29 @@ class CopyBatch;
 
 /// A new storage on `device` holding every byte of `t`'s storage (not only the bytes `t`
 /// views), so any handle's geometry on the old storage is valid on the new one. With a
-/// `batch`, a copy within one CUDA device is queued there instead of issued (the caller
+/// `batch`, a copy within one device is queued there instead of issued (the caller
 /// flushes the batch before anyone reads the new storage); the checked runtime sees the
 /// same read and write either way.
 std::shared_ptr<StorageImpl> copy_storage(const Tensor& t, Device device, CopyBatch* batch = nullptr);
 
 // Note [Batched state-dict copies]
 // deep_copy(StateDict) and Module::load_state_dict copy many tensors at once. Where source
-// and destination are dense bytes on one CUDA device they queue the copy in a CopyBatch and
-// issue all of them as one Backend::copy_many (one kernel launch; see Note [Batched copy] in
-// cuda/cuda_copy.cu) instead of one launch per tensor. Everything else (host tensors, other
-// devices, strided views) takes the per-tensor copy_ path unchanged. Tracking is unchanged
-// too: each tensor's read and write is recorded when it is queued, in the same order and
-// with the same origin as copy_ records them.
+// and destination are dense bytes on one device they queue the copy in a CopyBatch and
+// issue all of them as one Backend::copy_many: on a CUDA device one kernel launch instead of
+// one per tensor (Note [Batched copy] in cuda/cuda_copy.cu), on the host one pass that
+// streams the bytes when the batch is larger than the cache (Note [Streaming batch copies]
+// in cpu/cpu_copy.h). Everything else (copies between devices, strided views) takes the
+// per-tensor copy_ path unchanged. Tracking is unchanged too: each tensor's read and write
+// is recorded when it is queued, in the same order and with the same origin as copy_
+// records them.
 
 /// Whether the batched path is used (default true). Off, every copy goes through copy_ one
 /// tensor at a time, which the GPU benchmark uses to show the gain. Process-wide.
 bool batched_copies_enabled();
 void set_batched_copies(bool enabled);
 
-/// Whether copy_storage() batches a copy of `t`'s storage to `device` (a dense copy within
-/// one CUDA device, batching on).
+/// Whether copy_storage() batches a copy of `t`'s storage to `device` (a copy within one
+/// device, batching on).
 bool batches_copy(const Tensor& t, Device device);
 
 // Note [Carved storages]
@@ -57,7 +59,7 @@ bool batches_copy(const Tensor& t, Device device);
 inline constexpr std::size_t kMaxCarvedBytes = std::size_t{1} << 20;
 inline constexpr std::size_t kCarveAlignment = 256;
 
-/// Byte copies within CUDA devices, collected and then issued as one Backend::copy_many per
+/// Byte copies within devices, collected and then issued as one Backend::copy_many per
 /// device. Callers must not queue a copy whose destination overlaps an earlier queued copy's
 /// bytes (flush first), and must flush before the destinations are read. It also hands out
 /// the destinations' storages carved from one allocation per device (Note [Carved storages]).
@@ -67,7 +69,7 @@ class CopyBatch {
   CopyBatch(const CopyBatch&) = delete;
   CopyBatch& operator=(const CopyBatch&) = delete;
 
-  /// Queues `nbytes` from `src` to `dst`, both on `device` (a CUDA device).
+  /// Queues `nbytes` from `src` to `dst`, both on `device`.
   void add(Device device, void* dst, const void* src, std::size_t nbytes);
   /// Issues everything queued, one copy_many per device (asynchronous, like copy_).
   void flush();
@@ -92,7 +94,7 @@ class CopyBatch {
 
   Block* block_for(Device device);  // nullptr when nothing was reserved on `device`
 
-  std::vector<std::pair<int, std::vector<ByteCopy>>> per_device_;
+  std::vector<std::pair<Device, std::vector<ByteCopy>>> per_device_;
   std::vector<Block> blocks_;
 };
 
@@ -101,7 +103,7 @@ class CopyBatch {
 class StorageMemo {
  public:
   /// Copies to `device`, or to each source's own device when it is nullopt. With a
-  /// `batch`, copies within a CUDA device are queued there (see copy_storage).
+  /// `batch`, copies within one device are queued there (see copy_storage).
   explicit StorageMemo(std::optional<Device> device, CopyBatch* batch = nullptr) : device_(device), batch_(batch) {}
   /// `t`'s storage copied to the memo's device, copied at most once per storage.
   const std::shared_ptr<StorageImpl>& copy_of(const Tensor& t);
