@@ -55,6 +55,10 @@ def main(folder):
     for n in ("100", "10000"):
         wn = ns(tracker[f"BM_WriteWithLiveViews/{n}"])
         rows.append((f"tracker write, {n} live views vs 1", fmt(wn), fmt(w1), wn / w1, "≤ 1.10", wn / w1 <= 1.10))
+    # No target: the cost of a write that repeats the storage's newest one (Note [Repeated
+    # writes] in runtime/tracker/tracker.cpp), the common case of a loop, for the record.
+    rep = ns(tracker["BM_RepeatedWrite"])
+    rows.append(("tracker write repeating the newest one vs one taking a slot", fmt(rep), fmt(w1), rep / w1, "—", None))
     r1 = ns(tracker["BM_ReadUnchanged/1"])
     r10k = ns(tracker["BM_ReadUnchanged/10000"])
     rows.append(("unchanged read, 10,000 live views vs 1", fmt(r10k), fmt(r1), r10k / r1, "≤ 1.10 (O(1))", r10k / r1 <= 1.10))

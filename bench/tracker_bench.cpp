@@ -5,6 +5,7 @@
 
 #include <aliasguard/tracker/tracker.h>
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -29,15 +30,34 @@ struct FlatBuffer {
   std::vector<std::unique_ptr<tr::Handle>> handles;
 };
 
+/// Two call sites (two lines: a site is file, line and function), so that no write repeats
+/// the one before it (Note [Repeated writes] in runtime/tracker/tracker.cpp): each takes a
+/// slot of the log, the full cost of a write.
+std::array<tr::Origin, 2> two_sites() {
+  const tr::Origin first = tr::Origin::current();
+  const tr::Origin second = tr::Origin::current();
+  return {first, second};
+}
+
 void BM_WriteWithLiveViews(benchmark::State& state) {
   FlatBuffer buffer(state.range(0));
   tr::Handle& writer = *buffer.handles.front();
-  const tr::Origin here = tr::Origin::current();
-  for (auto _ : state) writer.write(here);
+  const std::array<tr::Origin, 2> sites = two_sites();
+  std::size_t k = 0;
+  for (auto _ : state) writer.write(sites[k++ & 1]);
   state.counters["live_views"] = static_cast<double>(state.range(0));
 }
 // 1 .. 10,000 views by 10x: bench/run.sh plots the write cost against the number of views.
 BENCHMARK(BM_WriteWithLiveViews)->RangeMultiplier(10)->Range(1, 10000);
+
+void BM_RepeatedWrite(benchmark::State& state) {
+  // The same write at the same site over and over: the newest entry moves to the new epoch.
+  FlatBuffer buffer(1);
+  tr::Handle& writer = *buffer.handles.front();
+  const tr::Origin here = tr::Origin::current();
+  for (auto _ : state) writer.write(here);
+}
+BENCHMARK(BM_RepeatedWrite);
 
 void BM_ReadUnchanged(benchmark::State& state) {
   FlatBuffer buffer(state.range(0));

@@ -218,6 +218,36 @@ LoggedWrite& next_slot(WriteLog& log) {
   return slot;
 }
 
+// Note [Repeated writes]
+// A write with the same extent, owner, family, label and call site as the storage's newest
+// logged write is that write again: an in-place op in a loop, an optimizer's update of a
+// parameter each step. It moves the newest entry to the new epoch instead of taking a slot.
+// Reports do not change: find_conflict returns the newest conflicting write after a reader's
+// epoch, and of a run of identical writes that is the last one, whose epoch the entry now
+// carries. The ring meanwhile keeps more distinct writes exactly, and a write costs a compare
+// instead of a slot (and, once the ring is full, a fold into the dropped regions). Writes
+// with a stack (stack_depth > 0) are always logged apart: their stacks may differ.
+bool same_site(const Site& a, const Site& b) {
+  return a.line == b.line && a.file == b.file && a.function == b.function;
+}
+
+bool same_extent(const Extent& a, const Extent& b) {
+  return a.begin == b.begin && a.row_stride == b.row_stride && a.rows == b.rows && a.row_bytes == b.row_bytes &&
+         a.exact == b.exact;
+}
+
+// The newest logged write when a write through `h` over `extent` at `at`, without a stack,
+// repeats it; else nullptr.
+LoggedWrite* repeated_write(WriteLog& log, const Handle& h, const Extent& extent, const Site& at, bool eager) {
+  if (log.size == 0) return nullptr;
+  LoggedWrite& newest = log.ring[(log.next + detail::kLogCapacity - 1) % detail::kLogCapacity];
+  const Owner owner = h.owner();
+  const bool same = newest.stack.empty() && newest.checked_eagerly == eager && newest.owner.kind == owner.kind &&
+                    newest.owner.id == owner.id && newest.family == h.family() && newest.label == h.label() &&
+                    same_extent(newest.extent, extent) && same_site(newest.site, at);
+  return same ? &newest : nullptr;
+}
+
 // The most recent write after epoch `observed` that conflicts with `reader` over its bytes:
 // from the ring when it is there, else (conservatively) from the dropped regions.
 std::optional<Finding> find_conflict(const WriteLog& log, const Observer& reader, std::uint64_t observed) {
@@ -485,15 +515,20 @@ __attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
         found.push_back(Finding{*kind, std::move(o), std::move(w), extent.end(), true, ov == Overlap::Maybe, 0, {}, 0});
       }
     }
-    LoggedWrite& slot = next_slot(*st.log);
-    slot.epoch = epoch;
-    slot.extent = extent;
-    slot.owner = h.owner();
-    slot.family = h.family_;
-    slot.label = h.label_;
-    slot.site = at;
-    slot.checked_eagerly = eager;
-    slot.stack = std::move(stack);
+    LoggedWrite* repeated = stack.empty() ? repeated_write(*st.log, h, extent, at, eager) : nullptr;
+    if (repeated != nullptr) {
+      repeated->epoch = epoch;  // Note [Repeated writes]
+    } else {
+      LoggedWrite& slot = next_slot(*st.log);
+      slot.epoch = epoch;
+      slot.extent = extent;
+      slot.owner = h.owner();
+      slot.family = h.family_;
+      slot.label = h.label_;
+      slot.site = at;
+      slot.checked_eagerly = eager;
+      slot.stack = std::move(stack);
+    }
   }
   for (Finding& f : found) {
     fill_storage(f, s);

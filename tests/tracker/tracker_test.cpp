@@ -197,7 +197,11 @@ TEST_F(Tracker, WritesThatFellOutOfTheLogAreStillReportedConservatively) {
   Handle entry0(flat, bytes(0, 64), snapshot_, intern_label("layer0"), here());
   const auto step = here();
   layer0.write(step);
-  for (int i = 0; i < 100; ++i) layer1.write(here());  // pushes layer0's write out of the ring
+  // 100 writes from two sites, so none repeats the one before it (Note [Repeated writes]):
+  // they push layer0's write out of the ring.
+  const auto a = here();
+  const auto b = here();
+  for (int i = 0; i < 100; ++i) layer1.write(i % 2 == 0 ? a : b);
   entry0.read(here());
   const auto v = found();
   ASSERT_EQ(v.size(), 1u);
@@ -207,6 +211,65 @@ TEST_F(Tracker, WritesThatFellOutOfTheLogAreStillReportedConservatively) {
   EXPECT_EQ(v[0].write.line, step.line());
   EXPECT_EQ(v[0].write.epoch, 1u);
   EXPECT_EQ(v[0].write.label, "layer0");
+}
+
+TEST_F(Tracker, ARepeatedWriteIsReportedWithItsLatestEpoch) {
+  Handle param(storage_, bytes(0, 64), module_, intern_label("fc.weight"), here());
+  Handle entry(storage_, bytes(0, 64), snapshot_, 0, here());
+  const auto step = here();
+  for (int i = 0; i < 40; ++i) param.write(step);  // one training loop's update, 40 steps
+  EXPECT_EQ(param.observed_epoch(), 40u);
+  entry.read(here());
+  const auto v = found();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].write.line, step.line());
+  EXPECT_EQ(v[0].write.epoch, 40u);
+  EXPECT_EQ(v[0].write.label, "fc.weight");
+  EXPECT_TRUE(v[0].write_known);
+  EXPECT_FALSE(v[0].may_overlap);
+}
+
+TEST_F(Tracker, RepeatedWritesKeepAnOlderWriteExact) {
+  // Without Note [Repeated writes], layer1's 100 writes would push layer0's out of the ring
+  // and the read would know it only from the summary (write_known = false, may overlap).
+  Storage flat(4096);
+  Handle layer0(flat, bytes(0, 64), module_, intern_label("layer0"), here());
+  Handle layer1(flat, bytes(64, 64), module_, intern_label("layer1"), here());
+  Handle entry0(flat, bytes(0, 64), snapshot_, intern_label("layer0"), here());
+  const auto step = here();
+  layer0.write(step);
+  const auto loop = here();
+  for (int i = 0; i < 100; ++i) layer1.write(loop);
+  entry0.read(here());
+  const auto v = found();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_TRUE(v[0].write_known);
+  EXPECT_FALSE(v[0].may_overlap);
+  EXPECT_EQ(v[0].write.line, step.line());
+  EXPECT_EQ(v[0].write.epoch, 1u);
+}
+
+TEST_F(Tracker, WritesThatDifferInFamilyOrBytesDoNotRepeat) {
+  // Alternating writes from one site that differ only in family, or only in bytes, each take
+  // a slot: 100 of them push an older write out of the ring (compare the test above).
+  for (const bool differ_in_bytes : {false, true}) {
+    SCOPED_TRACE(differ_in_bytes ? "bytes" : "family");
+    aliasguard::check::reset();
+    Storage flat(4096);
+    Handle layer0(flat, bytes(0, 64), module_, 0, here());
+    Handle entry0(flat, bytes(0, 64), snapshot_, 0, here());
+    Handle first(flat, bytes(64, 64), module_, 0, here());
+    Handle second_family(flat, bytes(64, 64), module_, 0, here());  // a family of its own
+    Handle second_bytes(first, flat, bytes(128, 64), here());        // first's family, other bytes
+    Handle& second = differ_in_bytes ? second_bytes : second_family;
+    layer0.write(here());
+    const auto loop = here();
+    for (int i = 0; i < 100; ++i) (i % 2 == 0 ? first : second).write(loop);
+    entry0.read(here());
+    const auto v = found();
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_FALSE(v[0].write_known);
+  }
 }
 
 TEST_F(Tracker, DroppedWritesOfDisjointViewsStayDisjoint) {

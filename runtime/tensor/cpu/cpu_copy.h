@@ -14,8 +14,9 @@
 // are long evicted. So copy_many, which sees the whole batch, decides for the batch: when
 // its bytes add up to streaming_threshold() or more, every copy of at least
 // kMinStreamedBytes is streamed, with one store fence at the end. On the bench machine that
-// took one ResNet-50-sized copy from 16.4 ms to 10.3 ms (bench/README.md). Smaller batches,
-// and single copies (copy_, clone), keep memcpy and glibc's own choice.
+// took the ResNet-50 dict cycle (state_dict, deep_copy, load_state_dict: two such copies)
+// from 36-39 ms to 22-24 ms (bench/README.md). Smaller batches, and single copies (copy_,
+// clone), keep memcpy and glibc's own choice.
 
 #include <cstddef>
 
