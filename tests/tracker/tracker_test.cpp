@@ -190,19 +190,29 @@ TEST_F(Tracker, WriteFromBehindDoesNotHideEarlierWrites) {
   EXPECT_EQ(found()[0].write.epoch, 1u);
 }
 
+/// One flat storage holding two module parameters, layer0 at [0, 64) and layer1 at [64, 128),
+/// and a snapshot entry of layer0.
+struct TwoLayers {
+  TwoLayers(Owner module, Owner snapshot)
+      : layer0(flat, bytes(0, 64), module, intern_label("layer0"), here()),
+        layer1(flat, bytes(64, 64), module, intern_label("layer1"), here()),
+        entry0(flat, bytes(0, 64), snapshot, intern_label("layer0"), here()) {}
+  Storage flat{4096};
+  Handle layer0;
+  Handle layer1;
+  Handle entry0;
+};
+
 TEST_F(Tracker, WritesThatFellOutOfTheLogAreStillReportedConservatively) {
-  Storage flat(4096);
-  Handle layer0(flat, bytes(0, 64), module_, intern_label("layer0"), here());
-  Handle layer1(flat, bytes(64, 64), module_, intern_label("layer1"), here());
-  Handle entry0(flat, bytes(0, 64), snapshot_, intern_label("layer0"), here());
+  TwoLayers m(module_, snapshot_);
   const auto step = here();
-  layer0.write(step);
+  m.layer0.write(step);
   // 100 writes from two sites, so none repeats the one before it (Note [Repeated writes]):
   // they push layer0's write out of the ring.
   const auto a = here();
   const auto b = here();
-  for (int i = 0; i < 100; ++i) layer1.write(i % 2 == 0 ? a : b);
-  entry0.read(here());
+  for (int i = 0; i < 100; ++i) m.layer1.write(i % 2 == 0 ? a : b);
+  m.entry0.read(here());
   const auto v = found();
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].kind, Kind::StaleSnapshotRead);
@@ -232,15 +242,12 @@ TEST_F(Tracker, ARepeatedWriteIsReportedWithItsLatestEpoch) {
 TEST_F(Tracker, RepeatedWritesKeepAnOlderWriteExact) {
   // Without Note [Repeated writes], layer1's 100 writes would push layer0's out of the ring
   // and the read would know it only from the summary (write_known = false, may overlap).
-  Storage flat(4096);
-  Handle layer0(flat, bytes(0, 64), module_, intern_label("layer0"), here());
-  Handle layer1(flat, bytes(64, 64), module_, intern_label("layer1"), here());
-  Handle entry0(flat, bytes(0, 64), snapshot_, intern_label("layer0"), here());
+  TwoLayers m(module_, snapshot_);
   const auto step = here();
-  layer0.write(step);
+  m.layer0.write(step);
   const auto loop = here();
-  for (int i = 0; i < 100; ++i) layer1.write(loop);
-  entry0.read(here());
+  for (int i = 0; i < 100; ++i) m.layer1.write(loop);
+  m.entry0.read(here());
   const auto v = found();
   ASSERT_EQ(v.size(), 1u);
   EXPECT_TRUE(v[0].write_known);
