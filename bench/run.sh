@@ -8,27 +8,36 @@
 #   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops, on a
 #     ResNet-50-shaped state-dict cycle, and on that cycle with one float per entry (the
 #     cost per entry apart from the bytes)
-# Repeats each benchmark (default 5), reports medians, and draws bench/*.png (matplotlib).
-#   bench/run.sh [--repetitions N] [--build DIR]
+# Repeats each benchmark (default 5, in random order within each program run, so that a
+# burst of load on a shared machine hits every row alike), runs the ops programs in rounds
+# (default 3, the variants alternating), reports medians, and draws bench/*.png (matplotlib).
+#   bench/run.sh [--repetitions N] [--rounds N] [--build DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 reps=5
+rounds=3
 build=build/bench
 while [ $# -gt 0 ]; do
   case "$1" in
-    --repetitions|--build)
+    --repetitions|--rounds|--build)
       [ $# -ge 2 ] || { echo "run.sh: $1 needs a value (try --help)" >&2; exit 2; }
-      if [ "$1" = --repetitions ]; then reps="$2"; else build="$2"; fi
+      case "$1" in
+        --repetitions) reps="$2" ;;
+        --rounds) rounds="$2" ;;
+        *) build="$2" ;;
+      esac
       shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 
-case "$reps" in
-  ''|*[!0-9]*|0) echo "run.sh: --repetitions takes a whole number of at least 1, not '$reps'" >&2; exit 2 ;;
-esac
+for option in "--repetitions $reps" "--rounds $rounds"; do
+  case "${option#* }" in
+    ''|*[!0-9]*|0) echo "run.sh: ${option% *} takes a whole number of at least 1, not '${option#* }'" >&2; exit 2 ;;
+  esac
+done
 
 scripts/install-deps.sh >/dev/null
 echo "== building benchmarks in $build (Release)" >&2
@@ -41,13 +50,14 @@ fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-common=(--benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true --benchmark_format=json)
+common=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true
+        --benchmark_report_aggregates_only=true --benchmark_format=json)
 echo "== tracker benchmarks ($reps repetitions)" >&2
 "$build/bench/aliasguard_tracker_bench" "${common[@]}" > "$out/tracker.json"
 # Alternate the builds (and LibTorch, the peer) so drift on the machine hits all alike.
 variants=(plain checked)
 [ -x "$build/bench/aliasguard_libtorch_bench" ] && variants+=(libtorch)
-for round in 1 2; do
+for round in $(seq "$rounds"); do
   for variant in "${variants[@]}"; do
     echo "== ops benchmarks: $variant, round $round" >&2
     case "$variant" in
