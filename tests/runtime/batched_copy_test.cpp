@@ -148,6 +148,7 @@ TEST(StreamingCopy, ABatchLargerThanTheThresholdStreamsItsLargeCopies) {
   // memcpy) between them, and an empty one.
   const std::size_t threshold = detail::cpu::streaming_threshold();
   ASSERT_GT(threshold, 0u);
+  ASSERT_LE(threshold, detail::cpu::kMaxStreamingThreshold);  // Note [Streaming batch copies]: VMs
   const std::size_t large = threshold / 3 + 4093;
   check_copy_many(detail::cpu_backend(), {large, 100, 0, large + 7, detail::cpu::kMinStreamedBytes - 1, large + 13},
                   {0, 3, 8}, {5, 0, 12, 1});
@@ -419,6 +420,24 @@ TEST_P(BatchedCopy, BatchedAndPerTensorPathsAgree) {
 }
 
 AG_INSTANTIATE_ON_DEVICES(BatchedCopy);
+
+TEST(StreamingCopy, SingleCopiesFromTheThresholdOnAreStreamedExactly) {
+  // clone(), copy_() and to() of one tensor stream from streaming_threshold() bytes on
+  // (copy_one); one float more than the threshold, at an offset, must arrive bit for bit,
+  // and one float less takes memcpy.
+  const auto floats = static_cast<std::int64_t>(detail::cpu::streaming_threshold() / sizeof(float));
+  for (const std::int64_t n : {floats + 1, floats - 1}) {
+    SCOPED_TRACE("floats " + std::to_string(n));
+    const std::vector<float> values = pattern(n + 3, 11);
+    const Tensor source = tensor(values, {n + 3}).slice(0, 3, n + 3);  // not 16-byte aligned
+    const Tensor cloned = source.clone();
+    const Tensor target = zeros({n});
+    target.copy_(source);
+    const std::vector<float> expected(values.begin() + 3, values.end());
+    EXPECT_EQ(cloned.to_vector<float>(), expected);
+    EXPECT_EQ(target.to_vector<float>(), expected);
+  }
+}
 
 }  // namespace
 }  // namespace aliasguard::test

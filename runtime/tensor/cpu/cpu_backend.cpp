@@ -190,7 +190,7 @@ void fill(const StridedView& out, double value) {
 void copy(const StridedView& out, const StridedView& in) {
   if (out.dtype == in.dtype && out.is_contiguous() && in.is_contiguous()) {
     const auto nbytes = static_cast<std::size_t>(out.numel()) * element_size(out.dtype);
-    if (nbytes > 0) std::memcpy(out.data, in.data, nbytes);
+    copy_one(out.data, in.data, nbytes);
     return;
   }
   dispatch_all(out.dtype, [&](auto out_tag) {
@@ -274,10 +274,10 @@ class CpuBackend final : public Backend {
     cpu::matmul(out, a, b);
   }
 
-  // Host memory is one address space, so every kind is the same memcpy.
+  // Host memory is one address space, so every kind is the same copy.
   void copy_bytes(void* dst, const void* src, std::size_t nbytes, CopyKind /*kind*/,
                   int /*device*/) override {
-    if (nbytes > 0) std::memcpy(dst, src, nbytes);
+    cpu::copy_one(dst, src, nbytes);
   }
 
   // A batch larger than the cache streams (Note [Streaming batch copies] in cpu_copy.h).

@@ -22,7 +22,8 @@ std::size_t streaming_threshold() {
     llc = ::sysconf(_SC_LEVEL3_CACHE_SIZE);
 #endif
     if (llc <= 0) return std::size_t{4} << 20;
-    return static_cast<std::size_t>(llc) / 4 * 3;
+    const std::size_t three_quarters = static_cast<std::size_t>(llc) / 4 * 3;
+    return three_quarters < kMaxStreamingThreshold ? three_quarters : kMaxStreamingThreshold;
   }();
   return threshold;
 }
@@ -60,6 +61,15 @@ void stream_fence() {
 #if defined(__x86_64__)
   _mm_sfence();
 #endif
+}
+
+void copy_one(void* dst, const void* src, std::size_t nbytes) {
+  if (nbytes >= streaming_threshold()) {
+    streaming_copy(dst, src, nbytes);
+    stream_fence();
+  } else if (nbytes > 0) {
+    std::memcpy(dst, src, nbytes);
+  }
 }
 
 void copy_many(const ByteCopy* copies, std::size_t count) {

@@ -15,8 +15,18 @@
 // its bytes add up to streaming_threshold() or more, every copy of at least
 // kMinStreamedBytes is streamed, with one store fence at the end. On the bench machine that
 // took the ResNet-50 dict cycle (state_dict, deep_copy, load_state_dict: two such copies)
-// from 36-39 ms to 22-24 ms (bench/README.md). Smaller batches, and single copies (copy_,
-// clone), keep memcpy and glibc's own choice.
+// from 36-39 ms to 22-24 ms (bench/README.md). Smaller batches keep memcpy. A single copy
+// (copy_, clone, to()) goes through copy_one, which applies the same threshold to its one
+// copy: glibc's own rule, except for the cap below.
+//
+// The cache the C library reports is not always the cache this process gets. In a virtual
+// machine it is the host's whole last-level cache: 480 MiB on the 2-CPU Xeon VM of
+// 2026-12-03, whose copies fell from 27 GB/s to 14 GB/s between 32 MiB and 64 MiB (bytes
+// read plus written) as if its share were tens of MiB, so a threshold of 360 MiB never
+// streamed the 102 MB dict. The threshold is therefore capped at kMaxStreamingThreshold
+// (32 MiB). Streaming where the bytes would in fact have stayed cached costs little: on
+// that VM a 24-32 MiB streamed copy ran within 3% of memcpy's cached speed, and a copy of
+// 64 MiB or 100 MiB 1.6-1.7x faster streamed (and clone() of 64 MB ~1.5x).
 
 #include <cstddef>
 
@@ -27,9 +37,12 @@ namespace aliasguard::detail::cpu {
 /// Copies of at least this many bytes are streamed in a batch that streams.
 inline constexpr std::size_t kMinStreamedBytes = std::size_t{256} << 10;
 
+/// The most streaming_threshold() returns, whatever cache the C library reports.
+inline constexpr std::size_t kMaxStreamingThreshold = std::size_t{32} << 20;
+
 /// Total bytes from which a copy_many batch streams: three quarters of the last-level
-/// cache as the C library reports it (4 MiB where it reports none), the rule glibc applies
-/// to a single memcpy.
+/// cache as the C library reports it (the rule glibc applies to a single memcpy; 4 MiB where
+/// it reports none), at most kMaxStreamingThreshold.
 std::size_t streaming_threshold();
 
 /// Copies `nbytes` from `src` to `dst` (which must not overlap) with streaming stores where
@@ -38,6 +51,9 @@ std::size_t streaming_threshold();
 void streaming_copy(void* dst, const void* src, std::size_t nbytes);
 /// Orders every earlier streaming store before later stores (sfence on x86-64).
 void stream_fence();
+
+/// One copy: streamed and fenced when `nbytes` reaches streaming_threshold(), else memcpy.
+void copy_one(void* dst, const void* src, std::size_t nbytes);
 
 /// Backend::copy_many on the host. See Note [Streaming batch copies].
 void copy_many(const ByteCopy* copies, std::size_t count);
