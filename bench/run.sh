@@ -8,6 +8,7 @@
 #   - aliasguard / LibTorch (Debian's libtorch-dev, 1 thread each) on the same ops, on a
 #     ResNet-50-shaped state-dict cycle, and on that cycle with one float per entry (the
 #     cost per entry apart from the bytes)
+#   - aliasguard / the same loop on raw buffers (the memory's limit) for the 1M-float ops
 # Repeats each benchmark (default 5, in random order within each program run, so that a
 # burst of load on a shared machine hits every row alike), runs the ops programs in rounds
 # (default 3, the variants alternating), reports medians, and draws bench/*.png (matplotlib).
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
         *) build="$2" ;;
       esac
       shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +44,8 @@ scripts/install-deps.sh >/dev/null
 echo "== building benchmarks in $build (Release)" >&2
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=OFF -DBUILD_TESTING=OFF \
   -DAG_BUILD_EXAMPLES=OFF -DAG_BUILD_ANALYZER=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target aliasguard_tracker_bench aliasguard_ops_bench aliasguard_ops_bench_checked >&2
+cmake --build "$build" -j "$(nproc)" --target aliasguard_tracker_bench aliasguard_ops_bench aliasguard_ops_bench_checked \
+  aliasguard_limit_bench >&2
 if cmake --build "$build" --target help | grep aliasguard_libtorch_bench >/dev/null; then
   cmake --build "$build" -j "$(nproc)" --target aliasguard_libtorch_bench >&2
 fi
@@ -54,8 +56,8 @@ common=(--benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=t
         --benchmark_report_aggregates_only=true --benchmark_format=json)
 echo "== tracker benchmarks ($reps repetitions)" >&2
 "$build/bench/aliasguard_tracker_bench" "${common[@]}" > "$out/tracker.json"
-# Alternate the builds (and LibTorch, the peer) so drift on the machine hits all alike.
-variants=(plain checked)
+# Alternate the builds (the bare loops and LibTorch, the peers) so drift on the machine hits all alike.
+variants=(plain checked limit)
 [ -x "$build/bench/aliasguard_libtorch_bench" ] && variants+=(libtorch)
 for round in $(seq "$rounds"); do
   for variant in "${variants[@]}"; do
@@ -63,6 +65,7 @@ for round in $(seq "$rounds"); do
     case "$variant" in
       plain) exe="$build/bench/aliasguard_ops_bench" ;;
       checked) exe="$build/bench/aliasguard_ops_bench_checked" ;;
+      limit) exe="$build/bench/aliasguard_limit_bench" ;;
       libtorch) exe="$build/bench/aliasguard_libtorch_bench" ;;
     esac
     "$exe" "${common[@]}" > "$out/ops-${variant}-$round.json"

@@ -104,6 +104,17 @@ def main(folder):
             rows.append(("aliasguard / LibTorch, the same on 161 one-float tensors (cost per call apart from bytes)",
                          fmt(plain[name]), fmt(torch[name]), ratio, "—", None))
 
+    # No target of its own: how far the 1M-float ops are from the same loop on raw buffers
+    # (bench/limit_bench.cpp). Near 1.00, the op runs at the memory's speed, and so does any
+    # peer that is as fast: a ratio to LibTorch of about 1 is then the best there is.
+    limit = ops(folder, "limit")
+    if limit is not None:
+        for name, label in (("BM_AddInPlace/1048576", "add_(t, alpha), 1M floats"),
+                            ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats")):
+            ratio = plain[name] / limit[name]
+            rows.append((f"aliasguard / the same loop on raw buffers (memory's limit), {label}", fmt(plain[name]),
+                         fmt(limit[name]), ratio, "—", None))
+
     print("| figure | ours | peer | ratio (or Δ) | target | met? |")
     print("|---|---|---|---|---|---|")
     for figure, ours, peer, ratio, target, met in rows:
