@@ -7,13 +7,13 @@
 // every byte copied: one read of the source, one read and one write of the destination.
 // Streaming (non-temporal) stores write whole lines without reading them, and leave them
 // out of the cache, so such a copy moves two. glibc's memcpy makes that choice per call,
-// streaming only copies larger than about three quarters of the last-level cache
-// (48 MiB on the bench machine). A state dict's copies are many calls, each small enough for
-// plain stores (ResNet-50's largest tensor is 9.4 MB), yet together far larger than the
-// cache (102 MB): by the time deep_copy or load_state_dict ends, the first tensors' bytes
+// streaming only copies larger than about three quarters of the last-level cache (48 MiB
+// on the AMD bench VM of 2026-12-03). A state dict's copies are many calls, each small
+// enough for plain stores (ResNet-50's largest tensor is 9.4 MB), yet together far larger
+// than the cache (102 MB): by the time deep_copy or load_state_dict ends, the first tensors' bytes
 // are long evicted. So copy_many, which sees the whole batch, decides for the batch: when
 // its bytes add up to streaming_threshold() or more, every copy of at least
-// kMinStreamedBytes is streamed, with one store fence at the end. On the bench machine that
+// kMinStreamedBytes is streamed, with one store fence at the end. On that AMD VM it
 // took the ResNet-50 dict cycle (state_dict, deep_copy, load_state_dict: two such copies)
 // from 36-39 ms to 22-24 ms (bench/README.md). Smaller batches keep memcpy. A single copy
 // (copy_, clone, to()) goes through copy_one, which applies the same threshold to its one
