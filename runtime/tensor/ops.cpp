@@ -83,10 +83,12 @@ const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& oth
   detail::check_defined(other, op_name(op));
   detail::check_same_device(self, other, op_name(op));
   const std::string name = std::string(op_name(op)) + "_";
-  const Shape shape = detail::broadcast_shapes(self.sizes(), other.sizes(), name.c_str());
-  if (shape != self.sizes()) {
-    throw Error(name + ": output with shape " + shape_str(self.sizes()) + " doesn't match the broadcast shape " +
-                shape_str(shape));
+  if (other.sizes() != self.sizes()) {  // equal shapes, the common case, broadcast to themselves
+    const Shape shape = detail::broadcast_shapes(self.sizes(), other.sizes(), name.c_str());
+    if (shape != self.sizes()) {
+      throw Error(name + ": output with shape " + shape_str(self.sizes()) + " doesn't match the broadcast shape " +
+                  shape_str(shape));
+    }
   }
   const ScalarType compute = compute_type(op, detail::result_type(self, other));
   detail::check_can_cast(compute, self.dtype(), name.c_str());

@@ -119,6 +119,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 }
 
 StridedView broadcast_view(const TensorImpl& t, const Shape& target) {
+  if (t.sizes() == target) return t.strided_view();  // nothing to broadcast
   StridedView v = t.strided_view();
   const int nd = static_cast<int>(target.size());
   const int shift = nd - v.ndim;
