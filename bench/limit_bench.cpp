@@ -1,6 +1,6 @@
 // The memory's limit for the 1M-float in-place ops of ops_bench.cpp: the same arithmetic as
 // a bare loop over raw buffers, with no tensor library at all. Benchmark names match
-// ops_bench's so bench/run.sh can divide them ("aliasguard / bare loop" rows). The buffers
+// ops_bench's so bench/run.sh can divide them (the "same loop on raw buffers" rows). The buffers
 // are 2 MiB-aligned and advised for huge pages, as the runtime maps its large host blocks
 // (Note [Large host blocks] in runtime/tensor/cpu/cpu_backend.cpp), and the loops are
 // compiled for AVX2 (with FMA for the add), which is what the runtime's kernels run where the

@@ -83,12 +83,11 @@ const Tensor& binary_in_place(BinaryOp op, const Tensor& self, const Tensor& oth
   detail::check_defined(other, op_name(op));
   detail::check_same_device(self, other, op_name(op));
   const std::string name = std::string(op_name(op)) + "_";
-  if (other.sizes() != self.sizes()) {  // equal shapes, the common case, broadcast to themselves
+  if (!detail::broadcasts_to(other.sizes(), self.sizes())) {
+    // Throws first when the shapes do not broadcast at all.
     const Shape shape = detail::broadcast_shapes(self.sizes(), other.sizes(), name.c_str());
-    if (shape != self.sizes()) {
-      throw Error(name + ": output with shape " + shape_str(self.sizes()) + " doesn't match the broadcast shape " +
-                  shape_str(shape));
-    }
+    throw Error(name + ": output with shape " + shape_str(self.sizes()) + " doesn't match the broadcast shape " +
+                shape_str(shape));
   }
   const ScalarType compute = compute_type(op, detail::result_type(self, other));
   detail::check_can_cast(compute, self.dtype(), name.c_str());

@@ -118,6 +118,15 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  const std::size_t shift = to.size() - from.size();
+  for (std::size_t i = 0; i < from.size(); ++i) {
+    if (from[i] != to[i + shift] && from[i] != 1) return false;
+  }
+  return true;
+}
+
 StridedView broadcast_view(const TensorImpl& t, const Shape& target) {
   if (t.sizes() == target) return t.strided_view();  // nothing to broadcast
   StridedView v = t.strided_view();
@@ -209,7 +218,8 @@ void copy_into(const Tensor& dst, const Tensor& src) {
   check_defined(src, "copy_");
   const TensorImpl& d = *dst.impl();
   const TensorImpl& s = *src.impl();
-  if (broadcast_shapes(d.sizes(), s.sizes(), "copy_") != d.sizes()) {
+  if (!broadcasts_to(s.sizes(), d.sizes())) {
+    broadcast_shapes(d.sizes(), s.sizes(), "copy_");  // throws when the shapes do not broadcast at all
     throw Error("copy_: source of shape " + shape_str(s.sizes()) + " cannot be broadcast to destination of shape " +
                 shape_str(d.sizes()));
   }

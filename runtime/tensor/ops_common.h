@@ -28,6 +28,9 @@ Tensor make_view(const Tensor& t, Origin created, Shape sizes, Shape strides, st
 std::int64_t wrap_dim(std::int64_t dim, std::int64_t ndim, const char* op);
 /// The broadcast of two shapes; throws naming both shapes.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+/// Whether `from` broadcasts to exactly `to` (an in-place op's operand, copy_'s source).
+/// Allocates nothing: in-place ops and copy_ ask on every call.
+bool broadcasts_to(const Shape& from, const Shape& to);
 /// `t` seen with `target` sizes: right-aligned, stride 0 on broadcast dims.
 StridedView broadcast_view(const TensorImpl& t, const Shape& target);
 /// Throws unless both tensors live on one device.

@@ -3,6 +3,7 @@
 
 #include "cpu_copy.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -22,8 +23,7 @@ std::size_t streaming_threshold() {
     llc = ::sysconf(_SC_LEVEL3_CACHE_SIZE);
 #endif
     if (llc <= 0) return std::size_t{4} << 20;
-    const std::size_t three_quarters = static_cast<std::size_t>(llc) / 4 * 3;
-    return three_quarters < kMaxStreamingThreshold ? three_quarters : kMaxStreamingThreshold;
+    return std::min(static_cast<std::size_t>(llc) / 4 * 3, kMaxStreamingThreshold);
   }();
   return threshold;
 }
