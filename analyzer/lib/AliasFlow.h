@@ -72,16 +72,25 @@ struct AliasWrite {
   bool Intended = false;
 };
 
+/// How a kept alias is used as a snapshot.
+enum class SnapshotUseKind {
+  /// An argument of a SnapshotUses call (or the object of a ComparisonUses call).
+  PassedToCall,
+  /// The value of a `return` statement.
+  Returned,
+};
+
 /// A kept alias used as a snapshot after its module changed.
 struct StaleUse {
   const Stmt *Use = nullptr;
-  /// `load_state_dict`, `copy_`, `operator==`, `return`, ...
-  std::string How;
+  SnapshotUseKind Kind = SnapshotUseKind::PassedToCall;
+  /// For PassedToCall: the call's name (`load_state_dict`, `copy_`, `operator==`, ...).
+  std::string Callee;
   const ValueDecl *Kept = nullptr;
   AliasFact Fact;
 };
 
-/// Receives each event once, from the analysis' final pass.
+/// Receives each event once, from the analysis' reporting pass (AliasDiagnoser.h).
 class AliasFlowObserver {
 public:
   virtual ~AliasFlowObserver();
@@ -90,7 +99,7 @@ public:
 };
 
 /// What the analysis learnt about helper functions of the translation unit (see Note
-/// [Summaries] in AliasFlow.cpp). One per check and translation unit.
+/// [Summaries] in AliasSummaries.h). One per check and translation unit.
 class FunctionSummaries {
 public:
   explicit FunctionSummaries(const AliasModel &CheckModel);

@@ -11,13 +11,22 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::aliasguard {
 
 namespace {
+
 constexpr llvm::StringRef FunctionId = "function";
+
+// Every option at its default, but the check's own alias sources.
+AliasModelOptions checkDefaults(llvm::StringRef AliasSources) {
+  AliasModelOptions Defaults = AliasModelOptions::defaults();
+  Defaults.AliasSources = AliasSources.str();
+  return Defaults;
+}
+
 } // namespace
 
 AliasFlowCheck::AliasFlowCheck(StringRef Name, ClangTidyContext *Context,
                                llvm::StringRef DefaultAliasSources)
     : ClangTidyCheck(Name, Context),
-      Model(AliasModelOptions::read(Options, DefaultAliasSources)) {}
+      Model(AliasModelOptions::read(Options, checkDefaults(DefaultAliasSources))) {}
 
 void AliasFlowCheck::registerMatchers(MatchFinder *Finder) {
   // Headers are not analysed: their findings would be filtered anyway, and LibTorch's

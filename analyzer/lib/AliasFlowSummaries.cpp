@@ -1,12 +1,12 @@
 //===--- AliasFlowSummaries.cpp - Helpers and lambdas, followed by summary -===//
 //
-// See Note [Summaries] in AliasFlowAnalysis.h.
+// See Note [Summaries] in AliasSummaries.h.
 //
 //===----------------------------------------------------------------------===//
 
-#include "AliasFlowAnalysis.h"
-
-#include "clang/Basic/SourceManager.h"
+#include "AliasSummaries.h"
+#include "AliasResolver.h"
+#include "AliasTransfer.h"
 
 namespace clang::tidy::aliasguard {
 
@@ -14,7 +14,7 @@ namespace {
 
 AliasModelOptions withAllSources(AliasModelOptions Options) {
   Options.AliasSources += ";";
-  Options.AliasSources += DefaultAllAliasSources;
+  Options.AliasSources += defaults::AliasSources;
   return Options;
 }
 
@@ -22,6 +22,26 @@ AliasModelOptions withAllSources(AliasModelOptions Options) {
 
 FunctionSummaries::Impl::Impl(const AliasModel &CheckModel)
     : Model(withAllSources(CheckModel.options())) {}
+
+const flow::FunctionSummary &FunctionSummaries::Impl::summarize(const FunctionDecl &Def,
+                                                                ASTContext &Ctx) {
+  static const flow::FunctionSummary Nothing;
+  if (auto It = Done.find(&Def); It != Done.end())
+    return *It->second;
+  // Recursion, or a call chain deeper than is worth following: nothing is known.
+  if (InProgress.size() >= 8 || !InProgress.insert(&Def).second)
+    return Nothing;
+  auto Result = std::make_unique<flow::FunctionSummary>();
+  {
+    flow::SummaryRecorder Recorder(*Result, Def);
+    flow::AliasDiagnoser Diagnoser(Recorder);
+    flow::analyzeFunction(Def, Ctx, Model, *this, Diagnoser, &Recorder);
+  }
+  InProgress.erase(&Def);
+  std::unique_ptr<flow::FunctionSummary> &Slot = Done[&Def];
+  Slot = std::move(Result);
+  return *Slot;
+}
 
 FunctionSummaries::FunctionSummaries(const AliasModel &CheckModel)
     : P(std::make_unique<Impl>(CheckModel)) {}
@@ -33,12 +53,6 @@ void FunctionSummaries::clear() {
 
 namespace flow {
 
-const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned Param) {
-  const unsigned Index =
-      Param + (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Def) ? 1 : 0);
-  return Index < Call->getNumArgs() ? Call->getArg(Index) : nullptr;
-}
-
 void SummaryRecorder::onWrite(const AliasWrite &W) {
   if (W.Fact.Param < 0)
     return;
@@ -48,154 +62,32 @@ void SummaryRecorder::onWrite(const AliasWrite &W) {
   Summary.WritesIntended = Summary.WritesIntended && W.Intended;
 }
 
-// A function of this translation unit whose summary a call may use: a function or method
-// defined in the main file that no table names, or the body of a lambda (called directly,
-// or through a variable it initialised).
-const FunctionDecl *FlowAnalysis::helperBody(const CallExpr *Call) const {
-  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
-  if (Op) {
-    if (Op->getOperator() != OO_Call || Op->getNumArgs() == 0)
-      return nullptr;
-    if (const FunctionDecl *Body = callableBody(Op->getArg(0)))
-      return Body;
-  }
-  const FunctionDecl *Callee = Call->getDirectCallee();
-  if (!Callee)
-    return nullptr;
-  if (!Op) {
-    const std::string Name = calleeName(Call);
-    if (Model.isAliasPreserving(Name) || Model.isMutating(Name) ||
-        Model.isModuleMutator(Name) || Model.isSnapshotUse(Name) || Model.isDeepCopy(Call))
-      return nullptr;
-  }
-  const FunctionDecl *Def = nullptr;
-  if (!Callee->hasBody(Def) || !Def || !Def->getBody())
-    return nullptr;
-  const SourceManager &SM = Ctx.getSourceManager();
-  if (!SM.isWrittenInMainFile(SM.getExpansionLoc(Def->getLocation())))
-    return nullptr;
-  return Def;
+void SummaryRecorder::moduleChanged(const Decl *Module, const Stmt *Site) {
+  if (isOutside(Module) &&
+      llvm::none_of(Summary.ChangedOutside, [&](const auto &P) { return P.first == Module; }))
+    Summary.ChangedOutside.emplace_back(Module, Site);
 }
 
-// The call operator of a lambda written here, held by a variable, or wrapped in a
-// `std::function` that a variable was initialised with.
-const FunctionDecl *FlowAnalysis::callableBody(const Expr *E) const {
-  for (int Depth = 0; E && Depth < 6; ++Depth) {
-    E = skipImplicit(E);
-    if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
-      return Lambda->getCallOperator();
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
-      if (auto It = Callables.find(Ref->getDecl()); It != Callables.end())
-        return It->second;
-      const auto *RD = Ref->getType().getNonReferenceType()->getAsCXXRecordDecl();
-      return RD && RD->isLambda() ? RD->getLambdaCallOperator() : nullptr;
-    }
-    const auto *Construct = dyn_cast<CXXConstructExpr>(E);
-    if (!Construct || Construct->getNumArgs() != 1)
-      return nullptr;
-    E = Construct->getArg(0);
-  }
-  return nullptr;
-}
-
-const FunctionSummary &FlowAnalysis::summarize(const FunctionDecl &Def) const {
-  static const FunctionSummary Nothing;
-  if (auto It = Summaries.Done.find(&Def); It != Summaries.Done.end())
-    return *It->second;
-  // Recursion, or a call chain deeper than is worth following: nothing is known.
-  if (Summaries.InProgress.size() >= 8 || !Summaries.InProgress.insert(&Def).second)
-    return Nothing;
-  auto Result = std::make_unique<FunctionSummary>();
-  {
-    FlowAnalysis Inner(Def, Ctx, Summaries.Model, Summaries, Result.get());
-    SummaryRecorder Recorder(*Result);
-    Inner.run(Recorder);
-  }
-  Summaries.InProgress.erase(&Def);
-  std::unique_ptr<FunctionSummary> &Slot = Summaries.Done[&Def];
-  Slot = std::move(Result);
-  return *Slot;
-}
-
-// The alias source a fact comes from, seen through helpers that return one.
-std::string FlowAnalysis::sourceNameOf(const CallExpr *Source) const {
-  std::string Name = calleeName(Source);
-  if (Model.isAliasSource(Name))
-    return Name;
-  if (const FunctionDecl *Def = helperBody(Source))
-    if (const FunctionSummary &S = summarize(*Def); !S.SourceName.empty())
-      return S.SourceName;
-  return Name;
-}
-
-std::optional<AliasRef> FlowAnalysis::helperResult(const CallExpr *Call,
-                                                   const FunctionDecl &Def, bool &Continue,
-                                                   const Expr *&Next,
-                                                   llvm::StringRef &Key) const {
-  const FunctionSummary &S = summarize(Def);
-  if (!S.SourceName.empty() &&
-      (Model.isAliasSource(calleeName(Call)) || Model.isAliasSource(S.SourceName))) {
-    const Expr *ModuleExpr = nullptr;
-    if (S.ModuleArg >= 0)
-      ModuleExpr = argumentFor(Call, Def, static_cast<unsigned>(S.ModuleArg));
-    else if (isa<CXXMemberCallExpr>(Call) && !isa_and_nonnull<VarDecl>(S.ModuleDecl))
-      ModuleExpr = objectOf(Call); // a method: the object, or a field of it
-    const Decl *Module = ModuleExpr ? identity(ModuleExpr) : nullptr;
-    return freshSource(Call, Module ? Module : S.ModuleDecl, ModuleExpr);
-  }
-  if (S.ReturnsArg >= 0)
-    if (const Expr *Arg = argumentFor(Call, Def, static_cast<unsigned>(S.ReturnsArg))) {
-      Continue = true;
-      Next = Arg;
-      if (Key.empty())
-        Key = S.ReturnsKey;
-    }
-  return std::nullopt;
-}
-
-void FlowAnalysis::applySummary(const CallExpr *Call, const FunctionDecl &Def,
-                                FlowState &State) {
-  const FunctionSummary &S = summarize(Def);
-  for (const auto &[Changed, Where] : S.ChangedOutside) {
-    // A method that changes its own module changes the object it is called on.
-    const Decl *Module = Changed;
-    if (isa<CXXRecordDecl>(Changed) && isa<CXXMemberCallExpr>(Call))
-      if (const Decl *Object = identity(objectOf(Call)))
-        Module = Object;
-    moduleChanged(Module, nullptr, Call, State);
-  }
-  const std::string Name = isa<CXXOperatorCallExpr>(Call) ? spelling(Call->getArg(0), Ctx)
-                                                          : calleeName(Call);
-  for (const auto &[Param, Inside] : S.WrittenArgs)
-    if (const Expr *Arg = argumentFor(Call, Def, Param))
-      writeThrough(Arg, Arg, Call, Call, {}, Name, Inside, S.WritesIntended, State);
-}
-
-void FlowAnalysis::recordReturn(const Expr *E, const FlowState &State) {
-  if (!Summary || !Observer || !E)
-    return;
-  auto Ref = aliasOf(E, State);
-  if (!Ref)
-    return;
-  if (Ref->Fact.Source) {
-    if (!Summary->SourceName.empty())
+void SummaryRecorder::returned(const AliasRef &Ref, const AliasResolver &Resolver) {
+  if (Ref.Fact.Source) {
+    if (!Summary.SourceName.empty())
       return; // the first return that hands out storage describes the helper
-    Summary->SourceName = sourceNameOf(Ref->Fact.Source);
-    const auto *Param = dyn_cast_or_null<ParmVarDecl>(Ref->Fact.Module);
+    Summary.SourceName = Resolver.sourceNameOf(Ref.Fact.Source);
+    const auto *Param = dyn_cast_or_null<ParmVarDecl>(Ref.Fact.Module);
     if (Param && Param->getDeclContext() == &Fn)
-      Summary->ModuleArg = static_cast<int>(Param->getFunctionScopeIndex());
+      Summary.ModuleArg = static_cast<int>(Param->getFunctionScopeIndex());
     else
-      Summary->ModuleDecl = Ref->Fact.Module;
-  } else if (Ref->Fact.Param >= 0 && Summary->ReturnsArg < 0) {
-    Summary->ReturnsArg = Ref->Fact.Param;
-    Summary->ReturnsKey = Ref->Fact.Key;
+      Summary.ModuleDecl = Ref.Fact.Module;
+  } else if (Ref.Fact.Param >= 0 && Summary.ReturnsArg < 0) {
+    Summary.ReturnsArg = Ref.Fact.Param;
+    Summary.ReturnsKey = Ref.Fact.Key;
   }
 }
 
 // Whether a module or optimizer a helper changes is visible to its callers: a field, a
 // global, the helper's own class, or a variable of an enclosing function that a lambda
 // captured. Its parameters are handled at each call by their types.
-bool FlowAnalysis::isOutside(const Decl *D) const {
+bool SummaryRecorder::isOutside(const Decl *D) const {
   if (!D || (isa<ParmVarDecl>(D) && D->getDeclContext() == &Fn))
     return false;
   if (const auto *VD = dyn_cast<VarDecl>(D))

@@ -11,30 +11,6 @@ namespace clang::tidy::aliasguard {
 
 namespace {
 
-// Note [Default tables]
-// LibTorch's in-place ops end in `_` and, unlike the usual C++ contract, are *const*
-// member functions (a Tensor is a handle), so constness says nothing about writes; the
-// tables name the operations instead. `requires_grad_` only flips a flag on the handle it
-// is called on (a state_dict entry is a separate, detached handle), so it is excluded.
-constexpr llvm::StringRef DefaultMutatingMethods =
-    "*_;*_out;*_outf;-requires_grad_;operator+=;operator-=;operator*=;operator/=";
-constexpr llvm::StringRef DefaultAliasPreservingMethods =
-    "detach;data;variable_data;view;view_as;reshape;reshape_as;slice;narrow;select;"
-    "transpose;t;permute;expand;expand_as;squeeze;unsqueeze;flatten;unflatten;"
-    "contiguous;to;cpu;cuda;chunk;split;unbind;diagonal;as_strided;operator[];at;"
-    "value;values;find;get;begin;front;back;operator*;operator->";
-constexpr llvm::StringRef DefaultDeepCopyFunctions = "clone;deep_copy";
-constexpr llvm::StringRef DefaultModuleMutators = "step;load_state_dict";
-constexpr llvm::StringRef DefaultSnapshotUses =
-    "load_state_dict;copy_;equal;allclose;operator==;operator!=;save;push_back;"
-    "emplace_back";
-constexpr llvm::StringRef DefaultModuleTypes =
-    "torch::nn::Module;torch::nn::ModuleHolder;torch::optim::Optimizer;"
-    "aliasguard::nn::Module;aliasguard::optim::Optimizer";
-constexpr llvm::StringRef DefaultDeepCopyFunction = "aliasguard::deep_copy(%0)";
-constexpr llvm::StringRef DefaultUpdateGuards =
-    "torch::NoGradGuard;c10::NoGradGuard;c10::InferenceMode";
-
 // Qualified name without template arguments; a specialization answers with its
 // template's name, so `torch::nn::ModuleHolder` matches `ModuleHolder<LinearImpl>`.
 std::string recordName(const CXXRecordDecl *RD) {
@@ -71,7 +47,7 @@ const CXXRecordDecl *designatedRecord(QualType T) {
   return nullptr;
 }
 
-// The ModuleTypes entries that name optimizers (see Note [Optimizers] in AliasFlow.cpp).
+// The ModuleTypes entries that name optimizers (see Note [Optimizers] in AliasResolver.cpp).
 std::string optimizerEntries(llvm::StringRef ModuleTypes) {
   llvm::SmallVector<llvm::StringRef, 8> Items;
   ModuleTypes.split(Items, ';', -1, /*KeepEmpty=*/false);
@@ -79,6 +55,22 @@ std::string optimizerEntries(llvm::StringRef ModuleTypes) {
   for (llvm::StringRef Item : Items)
     if (Item.trim().ends_with("Optimizer"))
       Result += (Item.trim() + ";").str();
+  return Result;
+}
+
+// DeepCopyFlags entries `name(parameter)`; an entry without a parameter is ignored.
+std::vector<std::pair<std::string, std::string>> copyFlags(llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef, 4> Items;
+  List.split(Items, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::pair<std::string, std::string>> Result;
+  for (llvm::StringRef Item : Items) {
+    auto [Name, Param] = Item.trim().split('(');
+    Name = Name.trim();
+    Param = Param.trim();
+    if (Name.empty() || !Param.consume_back(")") || Param.trim().empty())
+      continue;
+    Result.emplace_back(Name.str(), Param.trim().str());
+  }
   return Result;
 }
 
@@ -111,34 +103,26 @@ bool NameList::matches(llvm::StringRef Name) const {
   });
 }
 
-AliasModelOptions
-AliasModelOptions::read(const ClangTidyCheck::OptionsView &Options,
-                        llvm::StringRef DefaultAliasSources) {
+AliasModelOptions AliasModelOptions::defaults() {
   AliasModelOptions O;
-  O.AliasSources = Options.get("AliasSources", DefaultAliasSources).str();
-  O.MutatingMethods = Options.get("MutatingMethods", DefaultMutatingMethods).str();
-  O.AliasPreservingMethods =
-      Options.get("AliasPreservingMethods", DefaultAliasPreservingMethods).str();
-  O.DeepCopyFunctions = Options.get("DeepCopyFunctions", DefaultDeepCopyFunctions).str();
-  O.ModuleMutators = Options.get("ModuleMutators", DefaultModuleMutators).str();
-  O.SnapshotUses = Options.get("SnapshotUses", DefaultSnapshotUses).str();
-  O.ModuleTypes = Options.get("ModuleTypes", DefaultModuleTypes).str();
-  O.UpdateGuards = Options.get("UpdateGuards", DefaultUpdateGuards).str();
-  O.DeepCopyFunction = Options.get("DeepCopyFunction", DefaultDeepCopyFunction).str();
+#define AG_CHECK_OPTION(Name, Default, Description) O.Name = Default;
+#include "AliasModelOptions.inc"
+  return O;
+}
+
+AliasModelOptions AliasModelOptions::read(const ClangTidyCheck::OptionsView &Options,
+                                          const AliasModelOptions &Defaults) {
+  AliasModelOptions O;
+#define AG_CHECK_OPTION(Name, Default, Description)                                      \
+  O.Name = Options.get(#Name, Defaults.Name).str();
+#include "AliasModelOptions.inc"
   return O;
 }
 
 void AliasModelOptions::store(ClangTidyOptions::OptionMap &Opts,
                               const ClangTidyCheck::OptionsView &Options) const {
-  Options.store(Opts, "AliasSources", AliasSources);
-  Options.store(Opts, "MutatingMethods", MutatingMethods);
-  Options.store(Opts, "AliasPreservingMethods", AliasPreservingMethods);
-  Options.store(Opts, "DeepCopyFunctions", DeepCopyFunctions);
-  Options.store(Opts, "ModuleMutators", ModuleMutators);
-  Options.store(Opts, "SnapshotUses", SnapshotUses);
-  Options.store(Opts, "ModuleTypes", ModuleTypes);
-  Options.store(Opts, "UpdateGuards", UpdateGuards);
-  Options.store(Opts, "DeepCopyFunction", DeepCopyFunction);
+#define AG_CHECK_OPTION(Name, Default, Description) Options.store(Opts, #Name, Name);
+#include "AliasModelOptions.inc"
 }
 
 AliasModel::AliasModel(AliasModelOptions O)
@@ -146,22 +130,25 @@ AliasModel::AliasModel(AliasModelOptions O)
       Preserving(Opts.AliasPreservingMethods), DeepCopies(Opts.DeepCopyFunctions),
       ModuleMutators(Opts.ModuleMutators), SnapshotUses(Opts.SnapshotUses),
       ModuleTypeNames(Opts.ModuleTypes), OptimizerTypeNames(optimizerEntries(Opts.ModuleTypes)),
-      GuardTypeNames(Opts.UpdateGuards) {}
+      GuardTypeNames(Opts.UpdateGuards), Comparisons(Opts.ComparisonUses),
+      ContainerStores(Opts.ContainerStores), PassThroughs(Opts.PassThroughFunctions),
+      OutputLast(Opts.OutputLastFunctions), CopyFlags(copyFlags(Opts.DeepCopyFlags)) {}
 
 bool AliasModel::isDeepCopy(const CallExpr *Call) const {
   const std::string Name = calleeName(Call);
   if (DeepCopies.matches(Name))
     return true;
-  if (Name != "to")
-    return false;
   // `to(options, non_blocking, copy)`: LibTorch's flag that forces new storage. Found by
   // the parameter's name so every overload of to() is covered.
+  const auto Flag = llvm::find_if(CopyFlags, [&](const auto &F) { return F.first == Name; });
+  if (Flag == CopyFlags.end())
+    return false;
   const FunctionDecl *FD = Call->getDirectCallee();
   if (!FD)
     return false;
   const unsigned NumArgs = std::min<unsigned>(Call->getNumArgs(), FD->getNumParams());
   for (unsigned I = 0; I < NumArgs; ++I) {
-    if (FD->getParamDecl(I)->getName() != "copy")
+    if (FD->getParamDecl(I)->getName() != Flag->second)
       continue;
     const auto *Lit = dyn_cast<CXXBoolLiteralExpr>(Call->getArg(I)->IgnoreParenImpCasts());
     return Lit && Lit->getValue();

@@ -14,6 +14,7 @@
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace clang {
@@ -40,31 +41,27 @@ private:
   std::vector<std::string> Excluded;
 };
 
-/// The option values of one check, as the user wrote them (stored back verbatim).
+/// The option values of one check, as the user wrote them (stored back verbatim). The
+/// fields, their defaults, reading and storing come from AliasModelOptions.inc.
 struct AliasModelOptions {
-  std::string AliasSources;
-  std::string MutatingMethods;
-  std::string AliasPreservingMethods;
-  std::string DeepCopyFunctions;
-  std::string ModuleMutators;
-  std::string SnapshotUses;
-  std::string ModuleTypes;
-  std::string UpdateGuards;
-  /// The fix-it for a whole collection: `%0` stands for the expression to copy.
-  std::string DeepCopyFunction;
+#define AG_CHECK_OPTION(Name, Default, Description) std::string Name;
+#include "AliasModelOptions.inc"
 
-  /// Reads every option once; `DefaultAliasSources` differs per check.
+  /// Every option at its default (AliasSources: the stale-snapshot check's list).
+  static AliasModelOptions defaults();
+  /// Reads every option once; a check passes its own `Defaults` where they differ.
   static AliasModelOptions read(const ClangTidyCheck::OptionsView &Options,
-                                llvm::StringRef DefaultAliasSources);
+                                const AliasModelOptions &Defaults);
   void store(ClangTidyOptions::OptionMap &Opts,
              const ClangTidyCheck::OptionsView &Options) const;
 };
 
-/// The stale-snapshot check's sources: a module's collections, and `detach()`/`data()`
-/// of a module's own tensor (`net->fc->weight.detach()`).
-inline constexpr llvm::StringRef DefaultAllAliasSources =
-    "state_dict;named_parameters;parameters;named_buffers;buffers;detach;data;"
-    "variable_data";
+/// The default of each option, by name (`defaults::AliasSources`).
+namespace defaults {
+#define AG_CHECK_OPTION(Name, Default, Description)                                      \
+  inline constexpr llvm::StringRef Name = Default;
+#include "AliasModelOptions.inc"
+} // namespace defaults
 
 /// The parsed tables plus the type questions the flow analysis asks.
 class AliasModel {
@@ -82,8 +79,21 @@ public:
     return ModuleMutators.matches(Name);
   }
   bool isSnapshotUse(llvm::StringRef Name) const { return SnapshotUses.matches(Name); }
+  /// A snapshot use that compares, so the object it is called on is used too.
+  bool isComparison(llvm::StringRef Name) const { return Comparisons.matches(Name); }
+  /// A container method after which the container holds its argument.
+  bool isContainerStore(llvm::StringRef Name) const {
+    return ContainerStores.matches(Name);
+  }
+  /// A function of namespace std that returns (a reference to) its argument.
+  bool isPassThrough(llvm::StringRef Name) const { return PassThroughs.matches(Name); }
+  /// A free in-place function that writes its last argument (ATen's `*_outf`).
+  bool writesLastArgument(llvm::StringRef Name) const { return OutputLast.matches(Name); }
+  /// The method that deep-copies a tensor (`clone`).
+  llvm::StringRef tensorCopyMethod() const { return Opts.TensorCopyMethod; }
 
-  /// `clone()`, `deep_copy(...)`, and `to(..., copy=true)`: the result owns new storage.
+  /// DeepCopyFunctions, and a DeepCopyFlags call given `true` for its flag
+  /// (`to(..., copy=true)`): the result owns new storage.
   bool isDeepCopy(const CallExpr *Call) const;
 
   /// True for a module or optimizer, seen through references, pointers, shared_ptr /
@@ -102,7 +112,10 @@ private:
 
   AliasModelOptions Opts;
   NameList Sources, Mutating, Preserving, DeepCopies, ModuleMutators, SnapshotUses,
-      ModuleTypeNames, OptimizerTypeNames, GuardTypeNames;
+      ModuleTypeNames, OptimizerTypeNames, GuardTypeNames, Comparisons, ContainerStores,
+      PassThroughs, OutputLast;
+  /// DeepCopyFlags, split: (function name, parameter name).
+  std::vector<std::pair<std::string, std::string>> CopyFlags;
   mutable llvm::DenseMap<const CXXRecordDecl *, bool> ModuleTypeCache;
   mutable llvm::DenseMap<const CXXRecordDecl *, bool> OptimizerTypeCache;
   mutable llvm::DenseMap<const CXXRecordDecl *, bool> GuardTypeCache;

@@ -1,6 +1,8 @@
 //===--- DeepCopyFix.cpp --------------------------------------------------===//
 
 #include "DeepCopyFix.h"
+#include "AliasModel.h"
+#include "Messages.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -32,18 +34,18 @@ bool claimFix(const ASTContext &Ctx, const Expr *Taken) {
   return C.PerUnit[&Ctx].insert(Taken).second;
 }
 
-// A tensor is what has a `clone()` method callable without arguments (aliasguard's takes
-// a defaulted source location), itself or through a base.
-bool hasClone(const CXXRecordDecl *RD, int Depth = 0) {
+// A tensor is what has a TensorCopyMethod (`clone()`) callable without arguments
+// (aliasguard's takes a defaulted source location), itself or through a base.
+bool hasCopyMethod(const CXXRecordDecl *RD, llvm::StringRef Method, int Depth = 0) {
   if (!RD || !RD->hasDefinition() || Depth > 4)
     return false;
   RD = RD->getDefinition();
   for (const CXXMethodDecl *M : RD->methods())
-    if (M->getDeclName().isIdentifier() && M->getName() == "clone" &&
+    if (M->getDeclName().isIdentifier() && M->getName() == Method &&
         M->getMinRequiredArguments() == 0)
       return true;
   return llvm::any_of(RD->bases(), [&](const CXXBaseSpecifier &Base) {
-    return hasClone(Base.getType()->getAsCXXRecordDecl(), Depth + 1);
+    return hasCopyMethod(Base.getType()->getAsCXXRecordDecl(), Method, Depth + 1);
   });
 }
 
@@ -97,7 +99,7 @@ bool isPostfix(const Expr *E) {
 
 } // namespace
 
-DeepCopyFix deepCopyFix(const Expr *Taken, llvm::StringRef Template, const ASTContext &Ctx) {
+DeepCopyFix deepCopyFix(const Expr *Taken, const AliasModel &Model, const ASTContext &Ctx) {
   DeepCopyFix Fix;
   if (!Taken || !claimFix(Ctx, Taken))
     return Fix;
@@ -108,19 +110,21 @@ DeepCopyFix deepCopyFix(const Expr *Taken, llvm::StringRef Template, const ASTCo
   const LangOptions &LO = Ctx.getLangOpts();
   const QualType T = Taken->getType().getNonReferenceType();
 
-  if (hasClone(T->getAsCXXRecordDecl())) {
+  const llvm::StringRef Method = Model.tensorCopyMethod();
+  if (hasCopyMethod(T->getAsCXXRecordDecl(), Method)) {
     const SourceLocation End = Lexer::getLocForEndOfToken(Range.getEnd(), 0, SM, LO);
     if (End.isInvalid())
       return Fix;
     if (isPostfix(Taken)) {
-      Fix.Hints.push_back(FixItHint::CreateInsertion(End, ".clone()"));
+      Fix.Hints.push_back(FixItHint::CreateInsertion(End, ("." + Method + "()").str()));
     } else {
       Fix.Hints.push_back(FixItHint::CreateInsertion(Range.getBegin(), "("));
-      Fix.Hints.push_back(FixItHint::CreateInsertion(End, ").clone()"));
+      Fix.Hints.push_back(FixItHint::CreateInsertion(End, (")." + Method + "()").str()));
     }
     return Fix;
   }
 
+  const llvm::StringRef Template = Model.options().DeepCopyFunction;
   const size_t Hole = Template.find("%0");
   const size_t Paren = Template.find('(');
   if (Hole != llvm::StringRef::npos && Paren != llvm::StringRef::npos &&
@@ -135,8 +139,7 @@ DeepCopyFix deepCopyFix(const Expr *Taken, llvm::StringRef Template, const ASTCo
         FixItHint::CreateReplacement(CharSourceRange::getTokenRange(Range), Replacement));
     return Fix;
   }
-  Fix.Advice = "deep-copy here by cloning each tensor of the collection (no fix-it: no "
-               "DeepCopyFunction accepts its type)";
+  Fix.Advice = messages::CopyCollectionByHand.str();
   return Fix;
 }
 

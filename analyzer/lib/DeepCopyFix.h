@@ -24,6 +24,9 @@ class Expr;
 
 namespace clang::tidy::aliasguard {
 
+class AliasModel;
+
+/// The edits that deep-copy a flagged value where it was taken, or advice instead.
 struct DeepCopyFix {
   /// The edits; empty when no fix compiles (or the expression comes from a macro).
   std::vector<FixItHint> Hints;
@@ -31,11 +34,12 @@ struct DeepCopyFix {
   std::string Advice;
 };
 
-/// A deep copy of `Taken`; `Template` is the DeepCopyFunction option (`%0` = the text).
+/// A deep copy of `Taken`: a call of the model's TensorCopyMethod for a tensor, its
+/// DeepCopyFunction template (`%0` = the text) for a collection.
 /// Each expression gets its fix once per translation unit, whichever check asks first:
 /// clang-tidy drops *both* of two identical fixes from different diagnostics as
 /// overlapping, so the later findings at the same place carry none.
-DeepCopyFix deepCopyFix(const Expr *Taken, llvm::StringRef Template, const ASTContext &Ctx);
+DeepCopyFix deepCopyFix(const Expr *Taken, const AliasModel &Model, const ASTContext &Ctx);
 
 /// Forgets which fixes `Ctx`'s translation unit handed out (at its end).
 void forgetFixes(const ASTContext &Ctx);

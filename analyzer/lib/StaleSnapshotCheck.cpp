@@ -3,6 +3,7 @@
 #include "StaleSnapshotCheck.h"
 #include "AliasFlow.h"
 #include "DeepCopyFix.h"
+#include "Messages.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -12,41 +13,29 @@ namespace clang::tidy::aliasguard {
 
 namespace {
 
-std::string describeUse(llvm::StringRef How) {
-  if (How == "return")
-    return "returned";
-  return ("passed to '" + How + "'").str();
-}
-
 class SnapshotReporter : public AliasFlowObserver {
 public:
   SnapshotReporter(ClangTidyCheck &Check, const ASTContext &Ctx, const AliasModel &Model)
       : Check(Check), Ctx(Ctx), Model(Model) {}
 
   void onStaleUse(const StaleUse &U) override {
-    const std::string Entry =
-        U.Fact.Key.empty() ? std::string() : (" (entry '" + U.Fact.Key + "')").str();
     const std::string Module = moduleSpelling(U.Fact, Ctx);
-    const DeepCopyFix Fix = deepCopyFix(U.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
+    const DeepCopyFix Fix = deepCopyFix(U.Fact.Taken, Model, Ctx);
     {
-      auto Diag = Check.diag(U.Use->getBeginLoc(),
-                             "'%0'%1 is %2 as a snapshot, but it shares storage with %3, "
-                             "which changed after it was taken; take the snapshot with "
-                             "clone() or deep_copy()")
-                  << U.Kept->getName() << Entry << describeUse(U.How)
-                  << (Module.empty() ? std::string("the module") : "'" + Module + "'")
+      auto Diag = Check.diag(U.Use->getBeginLoc(), messages::StaleSnapshot)
+                  << U.Kept->getName() << messages::entrySuffix(U.Fact.Key)
+                  << messages::snapshotUse(U) << messages::moduleName(Module)
                   << U.Use->getSourceRange();
       for (const FixItHint &Hint : Fix.Hints)
         Diag << Hint;
     }
-    Check.diag(U.Fact.Source->getBeginLoc(),
-               "'%0' is taken from '%1' here, without a copy", DiagnosticIDs::Note)
+    Check.diag(U.Fact.Source->getBeginLoc(), messages::SnapshotTakenHere, DiagnosticIDs::Note)
         << U.Kept->getName() << spelling(U.Fact.Source, Ctx);
-    Check.diag(U.Fact.StaleBy->getBeginLoc(), "the module changes here ('%0')",
-               DiagnosticIDs::Note)
+    Check.diag(U.Fact.StaleBy->getBeginLoc(), messages::ModuleChangesHere, DiagnosticIDs::Note)
         << spelling(U.Fact.StaleBy, Ctx);
     if (!Fix.Advice.empty())
-      Check.diag(U.Fact.Taken->getBeginLoc(), "%0", DiagnosticIDs::Note) << Fix.Advice;
+      Check.diag(U.Fact.Taken->getBeginLoc(), messages::Verbatim, DiagnosticIDs::Note)
+          << Fix.Advice;
   }
 
 private:
@@ -58,7 +47,7 @@ private:
 } // namespace
 
 StaleSnapshotCheck::StaleSnapshotCheck(StringRef Name, ClangTidyContext *Context)
-    : AliasFlowCheck(Name, Context, DefaultAllAliasSources) {}
+    : AliasFlowCheck(Name, Context, defaults::AliasSources) {}
 
 std::unique_ptr<AliasFlowObserver> StaleSnapshotCheck::makeReporter(const ASTContext &Ctx) {
   return std::make_unique<SnapshotReporter>(*this, Ctx, Model);

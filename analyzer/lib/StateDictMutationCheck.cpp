@@ -3,6 +3,7 @@
 #include "StateDictMutationCheck.h"
 #include "AliasFlow.h"
 #include "DeepCopyFix.h"
+#include "Messages.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
@@ -24,32 +25,27 @@ public:
     if (W.Intended)
       return;
     const std::string Source = spelling(W.Fact.Source, Ctx);
-    const std::string What =
-        W.Fact.Key.empty() ? std::string("a tensor")
-                           : ("entry '" + W.Fact.Key + "'").str();
     // The fix deep-copies where the written variable took its value; a write through a
     // temporary (`m.state_dict()["w"].mul_(2)`) may mean to change the module, so no fix.
     DeepCopyFix Fix;
     if (W.Through)
-      Fix = deepCopyFix(W.Fact.Taken, Model.options().DeepCopyFunction, Ctx);
+      Fix = deepCopyFix(W.Fact.Taken, Model, Ctx);
     {
-      auto Diag = Check.diag(W.Write->getBeginLoc(),
-                             "in-place '%0' on %1 from '%2' also writes the module's "
-                             "storage; deep-copy it first (clone(), deep_copy())")
-                  << W.Operation << What << Source << W.Write->getSourceRange();
+      auto Diag = Check.diag(W.Write->getBeginLoc(), messages::InPlaceWrite)
+                  << W.Operation << messages::writtenValue(W.Fact.Key) << Source
+                  << W.Write->getSourceRange();
       for (const FixItHint &Hint : Fix.Hints)
         Diag << Hint;
     }
-    Check.diag(W.Fact.Source->getBeginLoc(),
-               "'%0' returns tensors that share storage with the module",
+    Check.diag(W.Fact.Source->getBeginLoc(), messages::SourceSharesStorage,
                DiagnosticIDs::Note)
         << Source;
     if (W.Inside)
-      Check.diag(W.Inside->getBeginLoc(), "'%0' writes its argument in place here",
-                 DiagnosticIDs::Note)
+      Check.diag(W.Inside->getBeginLoc(), messages::HelperWritesArgument, DiagnosticIDs::Note)
           << W.Operation;
     if (!Fix.Advice.empty())
-      Check.diag(W.Fact.Taken->getBeginLoc(), "%0", DiagnosticIDs::Note) << Fix.Advice;
+      Check.diag(W.Fact.Taken->getBeginLoc(), messages::Verbatim, DiagnosticIDs::Note)
+          << Fix.Advice;
   }
 
 private:

@@ -1,0 +1,354 @@
+//===--- AliasTransfer.cpp ------------------------------------------------===//
+
+#include "AliasTransfer.h"
+
+#include "clang/Basic/SourceManager.h"
+
+namespace clang::tidy::aliasguard::flow {
+
+AliasTransfer::AliasTransfer(AliasResolver &Queries)
+    : Q(Queries), Model(Queries.model()), Parents(Queries.function().getBody()) {
+  collectStructure(Queries.function().getBody());
+}
+
+void AliasTransfer::collectStructure(const Stmt *S) {
+  if (!S)
+    return;
+  if (const auto *Loop = dyn_cast<CXXForRangeStmt>(S))
+    RangeLoops[Loop->getLoopVariable()] = Loop;
+  if (const auto *Block = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *Child : Block->body())
+      if (const auto *DS = dyn_cast<DeclStmt>(Child))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D);
+              VD && Model.isUpdateGuardType(VD->getType()))
+            Guards.emplace_back(Block, DS->getBeginLoc());
+  for (const Stmt *Child : S->children())
+    collectStructure(Child);
+}
+
+AliasState AliasTransfer::initialState(bool Summarising) const {
+  AliasState Initial;
+  if (!Summarising)
+    return Initial;
+  for (const ParmVarDecl *Param : Q.function().parameters())
+    if (mayHoldStorage(Param->getType()) && !Model.isModuleType(Param->getType())) {
+      AliasFact Fact;
+      Fact.Param = static_cast<int>(Param->getFunctionScopeIndex());
+      Initial.set(Param, Fact);
+    }
+  return Initial;
+}
+
+void AliasTransfer::operator()(const CFGElement &Element, AliasState &State) {
+  const std::optional<CFGStmt> Statement = Element.getAs<CFGStmt>();
+  if (!Statement)
+    return;
+  const Stmt *S = Statement->getStmt();
+  switch (S->getStmtClass()) {
+  case Stmt::DeclStmtClass:
+    return transferDecls(cast<DeclStmt>(S), State);
+  case Stmt::ReturnStmtClass:
+    return transferReturn(cast<ReturnStmt>(S), State);
+    // Every kind of call: plain, member, operator, user-defined literal, CUDA kernel.
+#define STMT(Type, Base)
+#define CALLEXPR(Type, Base) case Stmt::Type##Class:
+#include "clang/AST/StmtNodes.inc"
+    return transferCall(cast<CallExpr>(S), State);
+  default:
+    return;
+  }
+}
+
+bool AliasTransfer::mentionsOtherModule(const Stmt *S, const Decl *Module,
+                                        const AliasState &State) const {
+  if (!S || !Module)
+    return false;
+  if (const auto *E = dyn_cast<Expr>(S)) {
+    if (auto Ref = Q.aliasOf(E, State); Ref && Ref->Fact.Module && Ref->Fact.Module != Module)
+      return true;
+    if (const Decl *Other = Q.identity(E); Other && Other != Module)
+      return true;
+  }
+  return llvm::any_of(S->children(), [&](const Stmt *Child) {
+    return mentionsOtherModule(Child, Module, State);
+  });
+}
+
+bool AliasTransfer::underUpdateGuard(const Stmt *S) const {
+  const SourceManager &SM = Q.context().getSourceManager();
+  for (const Stmt *P = Parents.getParent(S); P; P = Parents.getParent(P))
+    if (const auto *Block = dyn_cast<CompoundStmt>(P))
+      for (const auto &[GuardBlock, GuardLoc] : Guards)
+        if (GuardBlock == Block &&
+            SM.isBeforeInTranslationUnit(GuardLoc, S->getBeginLoc()))
+          return true;
+  return false;
+}
+
+void AliasTransfer::assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
+                           AliasState &State) const {
+  if (const auto *Decomp = dyn_cast<DecompositionDecl>(D)) {
+    for (const BindingDecl *B : Decomp->bindings())
+      assign(B, Ref, nullptr, State);
+    return;
+  }
+  if (Ref && mayHoldStorage(D->getType())) {
+    AliasFact Fact = Ref->Fact;
+    // A copy of a stale alias is just as stale; a fresh alias starts clean.
+    Fact.Taken = From;
+    State.set(D, Fact);
+  } else {
+    State.forget(D);
+  }
+}
+
+void AliasTransfer::moduleChanged(const Decl *Module, const CallExpr *Via,
+                                  const CallExpr *Site, AliasState &State) const {
+  if (Recorder)
+    Recorder->moduleChanged(Module, Site);
+  const Owner Changed = Q.resolveOwner(Module);
+  // Values copied *from* a kept alias (`load_state_dict(best)`, `p.copy_(best[k])`) make
+  // the module agree with it: that restore does not make `best` stale.
+  llvm::SmallPtrSet<const CallExpr *, 4> Restored;
+  for (const Expr *Arg : Site->arguments())
+    if (auto Ref = Q.aliasOf(Arg, State))
+      Restored.insert(Ref->Fact.Source);
+  for (auto &[Var, Fact] : State) {
+    if (Fact.StaleBy || Fact.Source == Via || !Fact.Source || Restored.count(Fact.Source))
+      continue;
+    // The optimizer built from this very collection updates it as the live parameter
+    // list, not as a snapshot.
+    if (Changed.Source && Fact.Source == Changed.Source)
+      continue;
+    if (Changed.Module && Fact.Module && Changed.Module != Fact.Module)
+      continue;
+    Fact.StaleBy = Site;
+  }
+}
+
+void AliasTransfer::useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKind Kind,
+                                  llvm::StringRef Callee, const AliasState &State) {
+  if (!Diagnoser || !E)
+    return;
+  auto Ref = Q.aliasOf(E, State);
+  if (!Ref || !Ref->Var || !Ref->Fact.StaleBy)
+    return;
+  Diagnoser->staleUse(StaleUse{Use, Kind, Callee.str(), Ref->Var, Ref->Fact});
+}
+
+void AliasTransfer::transferDecls(const DeclStmt *DS, AliasState &State) {
+  for (const Decl *D : DS->decls())
+    if (const auto *VD = dyn_cast<VarDecl>(D))
+      transferDecl(VD, State);
+}
+
+void AliasTransfer::transferDecl(const VarDecl *VD, AliasState &State) {
+  if (VD->isCXXForRangeDecl()) {
+    // Each iteration binds the loop variable to an element of the range afresh.
+    if (auto It = RangeLoops.find(VD); It != RangeLoops.end())
+      assign(VD, Q.aliasOf(It->second->getRangeInit(), State), nullptr, State);
+    return;
+  }
+  const Expr *Init = VD->getInit();
+  if (!Init)
+    return;
+  if (const FunctionDecl *Body = Q.callableBody(Init))
+    Q.noteCallable(VD, Body);
+  auto Ref = Q.aliasOf(Init, State);
+  if (Model.isModuleType(VD->getType())) {
+    // `SGD opt(model->parameters(), ...)`: the optimizer changes `model`.
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(skipImplicit(Init)))
+      for (const Expr *Arg : Construct->arguments())
+        if (auto ArgRef = Q.aliasOf(Arg, State)) {
+          Q.noteOwner(VD, Owner{ArgRef->Fact.Module, ArgRef->Fact.Source});
+          break;
+        }
+    return;
+  }
+  assign(VD, Ref, isa<DecompositionDecl>(VD) ? nullptr : Init, State);
+}
+
+void AliasTransfer::transferReturn(const ReturnStmt *Return, AliasState &State) {
+  const Expr *Value = Return->getRetValue();
+  if (Recorder && Diagnoser && Value)
+    if (auto Ref = Q.aliasOf(Value, State))
+      Recorder->returned(*Ref, Q);
+  useAsSnapshot(Value, Return, SnapshotUseKind::Returned, {}, State);
+}
+
+void AliasTransfer::transferWrite(const CallExpr *Call, AliasState &State) {
+  // A chain `v.mul_(a).add_(b)` is one update: handle it at its outermost call.
+  // ParentMap's API is not const-correct; it does not modify the statements.
+  auto ParentOf = [this](const Stmt *S) {
+    return Parents.getParentIgnoreParenImpCasts(const_cast<Stmt *>(S));
+  };
+  const Stmt *Up = ParentOf(Call);
+  while (Up && (isa<MaterializeTemporaryExpr>(Up) || isa<CXXBindTemporaryExpr>(Up)))
+    Up = ParentOf(Up);
+  if (Up && isa<MemberExpr>(Up))
+    if (const auto *Outer = dyn_cast_or_null<CXXMemberCallExpr>(ParentOf(Up)))
+      if (Q.isMutatingCall(Outer))
+        return;
+
+  llvm::SmallVector<const CallExpr *, 4> Chain{Call};
+  const Expr *Base = objectOf(Call);
+  if (!Base && Call->getNumArgs() > 0)
+    // A free in-place function writes its first argument (`normal_(t)`,
+    // `add_out(out, a, b)`); ATen's `*_outf` spellings take `out` last.
+    Base = Model.writesLastArgument(calleeName(Call)) ? Call->getArg(Call->getNumArgs() - 1)
+                                                      : Call->getArg(0);
+  while (Base) {
+    const auto *Inner = dyn_cast<CallExpr>(skipImplicit(Base));
+    if (!Inner || !isa<CXXMemberCallExpr>(Inner) || !Q.isMutatingCall(Inner))
+      break;
+    Chain.push_back(Inner);
+    Base = objectOf(Inner);
+  }
+  if (!Base)
+    return;
+  writeThrough(Base, Chain.back(), Chain.back(), Call, Chain, calleeName(Chain.back()),
+               nullptr, false, State);
+}
+
+// An in-place write of `Base`, by `First` (the first call of a chain, or a helper call).
+// Reported once per `ReportKey`; the module behind `Base` changes at `Site`.
+void AliasTransfer::writeThrough(const Expr *Base, const Stmt *ReportKey,
+                                 const CallExpr *First, const CallExpr *Site,
+                                 llvm::ArrayRef<const CallExpr *> Chain,
+                                 std::string Operation, const Stmt *Inside, bool Intended,
+                                 AliasState &State) {
+  auto Ref = Q.aliasOf(Base, State);
+  const Decl *Module = Ref ? Ref->Fact.Module : Q.identity(Base);
+  if (!Ref && !Module)
+    return;
+
+  if (Diagnoser && Ref)
+    Diagnoser->write(ReportKey, [&] {
+      Intended = Intended || underUpdateGuard(Site);
+      for (const CallExpr *Link : Chain) {
+        const bool FreeFunction =
+            !isa<CXXMemberCallExpr>(Link) && !isa<CXXOperatorCallExpr>(Link);
+        for (unsigned I = FreeFunction || isa<CXXOperatorCallExpr>(Link) ? 1 : 0;
+             I < Link->getNumArgs(); ++I)
+          Intended = Intended || mentionsOtherModule(Link->getArg(I), Module, State);
+      }
+      return AliasWrite{First, std::move(Operation), Ref->Fact, Ref->Var, Inside, Intended};
+    });
+  moduleChanged(Module, Ref ? Ref->Fact.Source : nullptr, Site, State);
+}
+
+void AliasTransfer::transferCall(const CallExpr *Call, AliasState &State) {
+  const std::string Name = calleeName(Call);
+  const Expr *Object = objectOf(Call);
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+
+  if (Op && Op->getOperator() == OO_Equal && !Q.isMutatingCall(Call)) {
+    if (const ValueDecl *Target = Q.trackedTarget(Op->getArg(0))) {
+      assign(Target, Q.aliasOf(Op->getArg(1), State), Op->getArg(1), State);
+    } else if (const auto *Element = dyn_cast<CXXOperatorCallExpr>(skipImplicit(Op->getArg(0)));
+               Element && Element->getOperator() == OO_Subscript) {
+      // `out[name] = p.detach()`: the container now holds the alias too.
+      if (const ValueDecl *Container = Q.trackedTarget(Element->getArg(0));
+          Container && !State.tracks(Container))
+        if (auto Ref = Q.aliasOf(Op->getArg(1), State))
+          assign(Container, Ref, nullptr, State);
+    }
+    return;
+  }
+
+  transferSnapshotUse(Call, Name, State);
+  transferContainerStore(Call, Name, State);
+  if (Q.isMutatingCall(Call))
+    transferWrite(Call, State);
+  if (Object && !Op && Model.isModuleMutator(Name))
+    if (const Decl *Module = Q.identity(Object))
+      moduleChanged(Module, nullptr, Call, State);
+  transferHelperCall(Call, State);
+  transferModuleArguments(Call, State);
+}
+
+void AliasTransfer::transferSnapshotUse(const CallExpr *Call, const std::string &Name,
+                                        AliasState &State) {
+  if (!Model.isSnapshotUse(Name))
+    return;
+  // Arguments are what gets restored, saved or compared; the object side only counts
+  // for symmetric comparisons (a `copy_` *into* the kept value refreshes it).
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+  const Expr *Object = objectOf(Call);
+  const unsigned FirstArg = Op ? 1 : 0;
+  if (Model.isComparison(Name) && (Op || Object))
+    useAsSnapshot(Op ? Op->getArg(0) : Object, Call, SnapshotUseKind::PassedToCall, Name,
+                  State);
+  for (unsigned I = FirstArg; I < Call->getNumArgs(); ++I)
+    useAsSnapshot(Call->getArg(I), Call, SnapshotUseKind::PassedToCall, Name, State);
+}
+
+void AliasTransfer::transferContainerStore(const CallExpr *Call, const std::string &Name,
+                                           AliasState &State) {
+  const Expr *Object = objectOf(Call);
+  if (!Object || !Model.isContainerStore(Name))
+    return;
+  if (const ValueDecl *Container = Q.trackedTarget(Object))
+    for (const Expr *Arg : Call->arguments())
+      if (auto Ref = Q.aliasOf(Arg, State); Ref && !State.tracks(Container)) {
+        assign(Container, Ref, nullptr, State);
+        break;
+      }
+}
+
+// Helpers and lambdas: what their summaries say they do (Note [Summaries]). A lambda
+// handed to another function counts as called there.
+void AliasTransfer::transferHelperCall(const CallExpr *Call, AliasState &State) {
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+  if (!Op || Op->getOperator() == OO_Call)
+    if (const FunctionDecl *Def = Q.helperBody(Call))
+      applySummary(Call, *Def, State);
+  if (!Op)
+    for (const Expr *Arg : Call->arguments())
+      if (const FunctionDecl *Body = Q.callableBody(Arg))
+        for (const auto &[Module, Where] : Q.summarize(*Body).ChangedOutside)
+          moduleChanged(Module, nullptr, Call, State);
+}
+
+// A call that may change a module it receives: by non-const reference or pointer, or
+// as a shared handle by value (ModuleHolder, shared_ptr). Calls on the module itself
+// only count through ModuleMutators: `forward` is non-const but trains nothing.
+void AliasTransfer::transferModuleArguments(const CallExpr *Call, AliasState &State) {
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  const Expr *Object = objectOf(Call);
+  if (!Callee || isa<CXXOperatorCallExpr>(Call) || (Object && Q.identity(Object)))
+    return;
+  for (unsigned I = 0; I < Call->getNumArgs() && I < Callee->getNumParams(); ++I) {
+    const QualType Param = Callee->getParamDecl(I)->getType();
+    const Decl *Module = Q.identity(Call->getArg(I));
+    if (!Module || !Model.isModuleType(Param))
+      continue;
+    const QualType Pointee =
+        Param->isReferenceType() || Param->isPointerType() ? Param->getPointeeType() : Param;
+    const bool Shared = !Param->isReferenceType() && !Param->isPointerType();
+    if (Shared || !Pointee.isConstQualified())
+      moduleChanged(Module, nullptr, Call, State);
+  }
+}
+
+void AliasTransfer::applySummary(const CallExpr *Call, const FunctionDecl &Def,
+                                 AliasState &State) {
+  const FunctionSummary &S = Q.summarize(Def);
+  for (const auto &[Changed, Where] : S.ChangedOutside) {
+    // A method that changes its own module changes the object it is called on.
+    const Decl *Module = Changed;
+    if (isa<CXXRecordDecl>(Changed) && isa<CXXMemberCallExpr>(Call))
+      if (const Decl *Object = Q.identity(objectOf(Call)))
+        Module = Object;
+    moduleChanged(Module, nullptr, Call, State);
+  }
+  const std::string Name = isa<CXXOperatorCallExpr>(Call)
+                               ? spelling(Call->getArg(0), Q.context())
+                               : calleeName(Call);
+  for (const auto &[Param, Inside] : S.WrittenArgs)
+    if (const Expr *Arg = argumentFor(Call, Def, Param))
+      writeThrough(Arg, Arg, Call, Call, {}, Name, Inside, S.WritesIntended, State);
+}
+
+} // namespace clang::tidy::aliasguard::flow
