@@ -2,6 +2,7 @@
 //
 // aliasguard-check [FILES...] [-p BUILD_DIR] [--checks=GLOB] [--format=text|json|sarif]
 //                  [--output=FILE] [--fix] [--config-file=FILE] [--source-root=DIR]
+//                  [--dump-config]
 //                  [-j N] [--shard K/N] [--filter REGEX]
 //                  [--baseline FILE] [--write-baseline FILE] [--diff-base REV|-]
 //                  [-- COMPILER ARGS]
@@ -12,6 +13,7 @@
 
 #include "CheckRunner.h"
 
+#include "clang-tidy/ClangTidy.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Config/llvm-config.h"
@@ -113,11 +115,34 @@ int main(int argc, const char **argv) {
   llvm::cl::extrahelp FilterHelp(
       "\n--filter=REGEX   Analyse only files whose path matches REGEX (after -p, "
       "before --shard)\n");
+  llvm::cl::opt<bool> DumpConfig("dump-config", llvm::cl::cat(Category),
+                                 llvm::cl::desc("Print the checks' options with their values "
+                                                "(defaults, or --config-file's) and exit"));
   auto Parser = clang::tooling::CommonOptionsParser::create(ArgCount, Args.data(), Category,
                                                              llvm::cl::ZeroOrMore);
   if (!Parser) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
     return aliasguard::check::ToolError;
+  }
+  if (DumpConfig) {
+    clang::tidy::ClangTidyOptions Config = clang::tidy::ClangTidyOptions::getDefaults();
+    if (!ConfigFile.empty()) {
+      auto Text = llvm::MemoryBuffer::getFile(ConfigFile);
+      auto Parsed = Text ? clang::tidy::parseConfiguration((*Text)->getMemBufferRef())
+                         : llvm::ErrorOr<clang::tidy::ClangTidyOptions>(Text.getError());
+      if (!Parsed) {
+        llvm::errs() << "aliasguard-check: error: cannot read --config-file '" << ConfigFile
+                     << "': " << Parsed.getError().message() << '\n';
+        return aliasguard::check::ToolError;
+      }
+      Config.mergeWith(*Parsed, 0);
+    }
+    Config.Checks = "-*,aliasguard-*" + (Checks.empty() ? std::string() : "," + Checks);
+    clang::tidy::ClangTidyOptions Effective;
+    Effective.Checks = Config.Checks;
+    Effective.CheckOptions = clang::tidy::getCheckOptions(Config, false);
+    llvm::outs() << clang::tidy::configurationAsText(Effective);
+    return 0;
   }
   // Note [Whole-project runs]: with no files, CommonOptionsParser loads no compilation
   // database (it returns before reading -p), so it is loaded here from -p's directory.
