@@ -74,10 +74,9 @@ def main():
                         f"{len(expected)} kinds {[k[1] for k in expected]}")
     for problem in problems:
         print(problem)
-    if problems:
-        return 1
-    print(f"ok: aliasguard-report's rules are the runtime's kinds {[k[1] for k in kinds]}")
-    return 0
+    if not problems:
+        print(f"ok: aliasguard-report's rules are the runtime's kinds {[k[1] for k in kinds]}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
