@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "aliasguard/check.h"
+#include "aliasguard/tracker/violation.h"
 #include "tracker_internal.h"
 
 namespace tr = aliasguard::tracker;

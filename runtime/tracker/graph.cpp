@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "aliasguard/check.h"
-#include "aliasguard/error.h"
+#include "aliasguard/base_error.h"
+#include "aliasguard/tracker/violation.h"
 #include "options.h"
 #include "registry.h"
 #include "tracker_internal.h"

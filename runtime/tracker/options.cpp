@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 #include <unistd.h>
 
@@ -46,33 +45,23 @@ std::string parse_value(std::string_view text, bool& out) {
   return "0|1|true|false|yes|no";
 }
 
-struct IntRange {
-  int min;
-  int max;
-};
-
-// The int flags' ranges: exitcode is an exit status; stack_depth bounds per-access cost.
-IntRange range_of(std::string_view name) {
-  if (name == "exitcode") return {0, 255};
-  if (name == "stack_depth") return {0, 64};
-  return {0, INT_MAX};
-}
-
-std::string parse_int(std::string_view name, std::string_view text, int& out) {
-  const IntRange range = range_of(name);
+// An int flag's value, within its range (AG_INT_FLAG's Min..Max).
+std::string parse_int(std::string_view text, int min, int max, int& out) {
   const std::string expected =
-      "an integer in " + std::to_string(range.min) + ".." +
-      (range.max == INT_MAX ? std::string("") : std::to_string(range.max));
+      "an integer in " + std::to_string(min) + ".." + (max == INT_MAX ? std::string("") : std::to_string(max));
   long long value = 0;
   const char* first = text.data();
   const char* last = text.data() + text.size();
   auto [end, ec] = std::from_chars(first, last, value, 10);
-  if (text.empty() || ec != std::errc() || end != last || value < range.min || value > range.max) {
+  if (text.empty() || ec != std::errc() || end != last || value < min || value > max) {
     return expected;
   }
   out = static_cast<int>(value);
   return {};
 }
+
+// An int flag is an AG_INT_FLAG: its range is part of its entry in flags.inc.
+std::string parse_value(std::string_view, int&) = delete;
 
 std::string parse_value(std::string_view text, string& out) {
   out = std::string(text);
@@ -130,27 +119,30 @@ std::string value_text(ReportFormat v) {
   return "?";
 }
 
-template <typename T>
-std::string parse_flag(std::string_view name, std::string_view text, T& out) {
-  if constexpr (std::is_same_v<T, int>) {
-    return parse_int(name, text, out);
-  } else {
-    return parse_value(text, out);
-  }
-}
+// Every int flag's default is a value it accepts.
+#define AG_FLAG(Type, Name, Default, Description)
+#define AG_INT_FLAG(Name, Default, Min, Max, Description) \
+  static_assert((Min) <= (Default) && (Default) <= (Max), "the default of " #Name " is outside its range");
+#include "flags.inc"
+#undef AG_INT_FLAG
+#undef AG_FLAG
 
 // Sets one flag; "" or the error message.
 std::string set_flag(std::string_view name, std::string_view value, Options& into) {
-#define AG_FLAG(Type, Name, Default, Description)                                      \
+#define AG_SET_FLAG(Name, Parse)                                                       \
   if (name == #Name) {                                                                 \
-    std::string expected = parse_flag(name, value, into.Name);                         \
+    std::string expected = Parse;                                                      \
     if (!expected.empty()) {                                                           \
       return "flag '" #Name "' expects " + expected + ", got " + quoted(value);        \
     }                                                                                  \
     return {};                                                                         \
   }
+#define AG_FLAG(Type, Name, Default, Description) AG_SET_FLAG(Name, parse_value(value, into.Name))
+#define AG_INT_FLAG(Name, Default, Min, Max, Description) AG_SET_FLAG(Name, parse_int(value, Min, Max, into.Name))
 #include "flags.inc"
+#undef AG_INT_FLAG
 #undef AG_FLAG
+#undef AG_SET_FLAG
   return "unknown flag " + quoted(name);
 }
 

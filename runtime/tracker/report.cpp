@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-#include "aliasguard/error.h"
+#include "aliasguard/base_error.h"
 #include "options.h"
 #include "report.h"
 #include "report_format.h"
@@ -89,26 +89,16 @@ std::string storage_text(const Violation& v) {
   return out + "\n";
 }
 
+// The cause and the fix of violation_kinds.h, and how to silence the kind.
 std::string hint(check::Kind kind) {
-  std::string fix;
+  std::string text;
   switch (kind) {
-    case check::Kind::StaleSnapshotRead:
-      fix = "this state_dict entry shares storage with the module, so the module's writes change it. "
-            "Take snapshots with aliasguard::deep_copy(module.state_dict()) (or .clone() each entry).";
-      break;
-    case check::Kind::WriteThroughSnapshot:
-      fix = "this state_dict entry shares storage with the module, so writing through it changes the "
-            "module. Write to a copy: aliasguard::deep_copy(module.state_dict()) (or .clone() the "
-            "entry), and load it back with load_state_dict when the change is meant for the module.";
-      break;
-    case check::Kind::SharedWrite:
-      fix = "strict mode (domains=handle): a write through one tensor is visible through another that "
-            "is not a view of it. Give it bytes of its own with .clone() (or "
-            "aliasguard::deep_copy for a state_dict), or report only module/snapshot aliasing with "
-            "domains=owner.";
-      break;
+#define AG_KIND_HINT(Enumerator, Name, Cause, Fix) \
+  case check::Kind::Enumerator: text = Cause " " Fix; break;
+    AG_FOR_EACH_VIOLATION_KIND(AG_KIND_HINT)
+#undef AG_KIND_HINT
   }
-  return "HINT: " + fix + " To silence: ALIASGUARD_OPTIONS=suppressions=FILE with a line '" +
+  return "HINT: " + text + " To silence: ALIASGUARD_OPTIONS=suppressions=FILE with a line '" +
          check::kind_name(kind) + ":<file, function or key>'.\n";
 }
 

@@ -4,7 +4,7 @@
 // (text or JSON, stderr or log_path), records it for check::violations(), and halts when
 // halt_on_error is set.
 
-#include "aliasguard/check.h"
+#include "aliasguard/tracker/violation.h"
 
 namespace aliasguard::tracker::detail {
 

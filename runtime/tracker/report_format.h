@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "aliasguard/check.h"
+#include "aliasguard/tracker/violation.h"
 #include "options.h"
 #include "suppressions.h"
 

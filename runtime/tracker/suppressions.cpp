@@ -15,8 +15,19 @@
 namespace aliasguard::tracker::detail {
 namespace {
 
-constexpr check::Kind kAllKinds[] = {check::Kind::StaleSnapshotRead, check::Kind::WriteThroughSnapshot,
-                                     check::Kind::SharedWrite};
+constexpr check::Kind kAllKinds[] = {
+#define AG_KIND_ENUMERATOR(Enumerator, Name, Cause, Fix) check::Kind::Enumerator,
+    AG_FOR_EACH_VIOLATION_KIND(AG_KIND_ENUMERATOR)
+#undef AG_KIND_ENUMERATOR
+};
+
+// "stale-snapshot-read, write-through-snapshot, shared-write or *": what a rule's kind may be.
+std::string accepted_kinds() {
+  std::string out;
+  for (check::Kind k : kAllKinds) out += std::string(check::kind_name(k)) + ", ";
+  out.resize(out.size() - 2);
+  return out + " or *";
+}
 
 std::string_view trim(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -140,8 +151,7 @@ std::string Suppressions::parse(std::string_view text, const std::string& source
         if (kind == check::kind_name(k)) rule.kind = k;
       }
       if (!rule.kind) {
-        return where + "unknown kind '" + std::string(kind) +
-               "' (expected stale-snapshot-read, write-through-snapshot, shared-write or *)";
+        return where + "unknown kind '" + std::string(kind) + "' (expected " + accepted_kinds() + ")";
       }
     }
     if (pattern.empty()) return where + "empty pattern after '" + std::string(kind) + ":'";

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aliasguard/check.h"
+#include "aliasguard/tracker/violation.h"
 
 namespace aliasguard::tracker::detail {
 

@@ -22,7 +22,7 @@
 
 namespace aliasguard::tracker {
 
-// The per-handle budget (issue 3): a tensor handle pays at most 64 bytes for tracking.
+// The per-handle budget: a tensor handle pays at most 64 bytes for tracking.
 static_assert(sizeof(Handle) == 64, "tracker::Handle must stay 64 bytes; see the field list in tracker.h");
 
 namespace {
@@ -517,7 +517,7 @@ __attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
     }
     LoggedWrite* repeated = stack.empty() ? repeated_write(*st.log, h, extent, at, eager) : nullptr;
     if (repeated != nullptr) {
-      repeated->epoch = epoch;  // Note [Repeated writes]
+      repeated->epoch = epoch;  // See Note [Repeated writes]
     } else {
       LoggedWrite& slot = next_slot(*st.log);
       slot.epoch = epoch;

@@ -93,8 +93,8 @@ struct WriteLog {
 // is short: a write appends to the ring, a read that found new writes scans at most 32
 // entries and 16 regions. Taking either lock is one locked instruction, but releasing a
 // std::mutex is a second one (glibc must find out whether a waiter sleeps). Releasing this
-// lock is a plain store: on the 2026-12-03 bench machine a repeated write went from 30-32 ns
-// with std::mutex to 23.5-24.5 ns (bench/tracker_bench.cpp, Release). Waiters spin briefly and then yield, so a long holder (detect=write
+// lock is a plain store, which bench/tracker_bench.cpp's repeated write measures (figures in
+// bench/README.md). Waiters spin briefly and then yield, so a long holder (detect=write
 // comparing a write with thousands of live handles, the exit-time alias graph) costs them a
 // time slice, not a busy core. The sanitizers' runtimes guard their own short critical
 // sections the same way.

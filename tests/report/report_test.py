@@ -3,7 +3,7 @@
 
   report_test.py cli          --tool T --source-dir S --project-version V
       --help/--version, exit codes (usage, unreadable input, --fail-on-empty,
-      --fail-on-findings), a rule for every check::Kind in check.h, URIs inside and outside
+      --fail-on-findings), a rule for every kind in violation_kinds.h, URIs inside and outside
       --source-root, the default source root
   report_test.py garbage      --tool T --source-dir S
       non-JSON lines and JSON that is not a report, mixed in, are skipped and counted
@@ -127,11 +127,12 @@ def source_line(path, line):
 
 # --- modes ---------------------------------------------------------------------------------
 
-def kinds_in_check_h(src):
-    with open(os.path.join(src, "runtime", "include", "aliasguard", "check.h"), encoding="utf-8") as f:
+def runtime_kinds(src):
+    path = os.path.join(src, "runtime", "include", "aliasguard", "tracker", "violation_kinds.h")
+    with open(path, encoding="utf-8") as f:
         text = f.read()
-    kinds = re.findall(r'case Kind::\w+: return "([a-z-]+)";', text)
-    expect(kinds, "no kind names found in check.h")
+    kinds = re.findall(r'^\s+X\(\w+, "([a-z-]+)",', text, re.M)
+    expect(kinds, "no kind names found in violation_kinds.h")
     return kinds
 
 
@@ -167,8 +168,8 @@ def test_cli(args):
     expect(driver["name"] == "aliasguard-runtime", "driver name")
     expect(driver["version"] == args.project_version, f"driver version {driver['version']}")
     ids = [r["id"] for r in driver["rules"]]
-    kinds = kinds_in_check_h(src)
-    expect(sorted(ids) == sorted(kinds), f"rules {ids}, check.h's kinds {kinds}")
+    kinds = runtime_kinds(src)
+    expect(sorted(ids) == sorted(kinds), f"rules {ids}, the runtime's kinds {kinds}")
     for rule in driver["rules"]:
         for key in ("shortDescription", "fullDescription"):
             expect(len(rule[key]["text"]) > 20, f"{rule['id']}: {key}")
@@ -176,7 +177,7 @@ def test_cli(args):
         expect(rule["helpUri"].split("#")[0].endswith("/docs/checked-runtime.md"),
                f"{rule['id']}: helpUri {rule['helpUri']}")
         expect(rule["defaultConfiguration"]["level"] == "error", f"{rule['id']}: level")
-    print(f"ok: a rule for each of check.h's kinds {kinds}")
+    print(f"ok: a rule for each of the runtime's kinds {kinds}")
 
     with tempfile.TemporaryDirectory() as work:
         root = os.path.join(work, "root")

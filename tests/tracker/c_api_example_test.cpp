@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "aliasguard/check.h"
 #include "aliasguard/tracker/tracker_c.h"
+#include "aliasguard/tracker/violation.h"
 #include "toy_buffer_example.h"
 
 namespace {

@@ -11,9 +11,9 @@
 
 #include <unistd.h>
 
-#include "aliasguard/check.h"
-#include "aliasguard/error.h"
+#include "aliasguard/base_error.h"
 #include "aliasguard/tracker/tracker.h"
+#include "aliasguard/tracker/violation.h"
 #include "registry.h"
 
 namespace aliasguard::tracker {

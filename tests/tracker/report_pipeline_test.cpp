@@ -11,7 +11,7 @@
 
 #include <unistd.h>
 
-#include "aliasguard/check.h"
+#include "aliasguard/tracker/violation.h"
 #include "report.h"
 #include "report_format.h"
 

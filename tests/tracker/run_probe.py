@@ -270,7 +270,7 @@ def case_bad_value(p):
 def case_help(p):
     r = p.run(options="help=1:exitcode=5:log_path=")
     p.rc(r, 5)  # help does not stop the program
-    names = re.findall(r"^AG_FLAG\(\w+, (\w+),", open(p.opts.flags).read(), re.M)
+    names = re.findall(r"^AG_(?:FLAG\(\w+, |INT_FLAG\()(\w+),", open(p.opts.flags).read(), re.M)
     if len(names) < 10:
         p.fail(f"could not read the flag names from {p.opts.flags}")
     for name in names:

@@ -11,8 +11,8 @@
 #include <source_location>
 #include <string>
 
-#include "aliasguard/check.h"
 #include "aliasguard/tracker/tracker.h"
+#include "aliasguard/tracker/violation.h"
 
 namespace {
 

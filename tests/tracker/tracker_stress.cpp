@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "aliasguard/check.h"
 #include "aliasguard/tracker/tracker.h"
+#include "aliasguard/tracker/violation.h"
 
 namespace {
 

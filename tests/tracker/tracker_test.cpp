@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "aliasguard/check.h"
 #include "aliasguard/tracker/tracker.h"
+#include "aliasguard/tracker/violation.h"
 #include "registry.h"
 
 namespace {

@@ -1,17 +1,13 @@
 #pragma once
 /// \file Errors thrown by the aliasguard runtime.
 
-#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
-namespace aliasguard {
+#include "aliasguard/base_error.h"
 
-/// Every misuse of the runtime (bad shape, device, dtype, index; CUDA failure) throws this.
-class Error : public std::runtime_error {
- public:
-  explicit Error(const std::string& what) : std::runtime_error(what) {}
-};
+namespace aliasguard {
 
 /// Thrown by Module::load_state_dict when the dict does not fit the module; the module is
 /// left unchanged (see docs/design-notes.md, "Atomic load_state_dict").
