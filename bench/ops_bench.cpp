@@ -90,7 +90,7 @@ BENCHMARK(BM_StateDictDeepCopyLoadPerEntry);
 
 /// An MLP of 1024 -> 4096 -> 4096 -> 1024 (25,175,040 float32 parameters) trained with a
 /// mean-squared-error loss, a backward pass written by hand and SGD: the workload on which
-/// issue 5 bounds the checked runtime's overhead.
+/// bench/table.py bounds the checked runtime's overhead.
 struct Mlp {
   static constexpr std::int64_t kIn = 1024;
   static constexpr std::int64_t kHidden = 4096;

@@ -73,6 +73,15 @@ for round in $(seq "$rounds"); do
 done
 python3 bench/table.py "$out"
 echo "== plots: bench/write-cost-vs-views.png, bench/overhead-vs-size.png" >&2
-# Debian's interpreter: matplotlib comes from Debian (scripts/install-deps.sh), and a python3
-# earlier on PATH (pyenv, a venv) would not see it.
-/usr/bin/python3 bench/plot.py "$out" bench
+# The first interpreter that imports matplotlib: $PYTHON, python3 on PATH, then Debian's
+# (scripts/install-deps.sh installs python3-matplotlib for it; a pyenv or venv python3 earlier
+# on PATH would not see it).
+plot_python=
+for candidate in ${PYTHON:+"$PYTHON"} python3 /usr/bin/python3; do
+  if "$candidate" -c 'import matplotlib' >/dev/null 2>&1; then plot_python=$candidate; break; fi
+done
+if [ -z "$plot_python" ]; then
+  echo "run.sh: no python3 here imports matplotlib (apt-get install python3-matplotlib); plots not drawn" >&2
+  exit 1
+fi
+"$plot_python" bench/plot.py "$out" bench

@@ -74,13 +74,13 @@ def main(folder):
                         ("BM_MulScalarInPlace/1048576", "mul_(scalar), 1M floats")):
         ratio = checked[name] / plain[name]
         rows.append((f"checked / unchecked, {label}", fmt(checked[name]), fmt(plain[name]), ratio, "≤ 1.03", ratio <= 1.03))
-    # No target of its own (issue 5 sets one for a whole training step); shown for the record.
+    # No target of its own (the bound is on a whole training step, below); shown for the record.
     name = "BM_SnapshotAndRead"
     ratio = checked[name] / plain[name]
     rows.append(("checked / unchecked, state_dict() of 4 tensors + read each", fmt(checked[name]),
                  fmt(plain[name]), ratio, "—", None))
 
-    # Issue 5's bound on tracking: a whole training step of a ~25M-parameter MLP.
+    # The bound on tracking: a whole training step of a ~25M-parameter MLP.
     name = next(k for k in plain if k.startswith("BM_MlpTrainStep/"))
     ratio = checked[name] / plain[name]
     batch = name.split("/")[1]

@@ -1,4 +1,4 @@
-// The tracker's own costs (issue 3): a write must cost the same whether 1, 100 or 10,000
+// The tracker's own costs: a write must cost the same whether 1, 100 or 10,000
 // views of the storage are alive; a read of an unchanged handle is O(1); a handle is 64 bytes.
 
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Runs one scenario on PyTorch (run_pytorch.py) and on aliasguard (the C++ driver) and
 compares their outputs line by line.
 
@@ -63,7 +63,8 @@ def show_diff(expected, actual, from_name, to_name):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--driver", required=True, help="path to aliasguard_conformance_driver")
-    parser.add_argument("--python", default="/usr/bin/python3", help="Python that has PyTorch")
+    parser.add_argument("--python", default=sys.executable,
+                        help="Python that has PyTorch (default: the one running this script)")
     parser.add_argument("--shared-dir", default=os.path.join(HERE, "..", "..", "..", "shared"),
                         help="the project's shared folder, where `golden` files live (absent in users' clones)")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per driver")

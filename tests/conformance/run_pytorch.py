@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Runs one conformance scenario (*.scn) on real PyTorch and prints what it observes.
 
 The scenario language is documented in README.md; conformance_driver.cpp runs the same

@@ -5,7 +5,7 @@
       compare with the recorded PyTorch output in ../shared/seed/pytorch_output_<mode>.txt
       (exit 77 with a reason when that folder is absent, as in a user's clone)
   seed_check.py --exe PATH --mode shallow|deep --against live
-      run the seed's steps on real PyTorch (/usr/bin/python3 with python3-torch), starting
+      run the seed's steps on real PyTorch (the interpreter running this script, with torch), starting
       from the same weights, and compare (exit 77 with a reason when torch is missing)
 
   seed_check.py --exe PATH --mode deep --against program --other-exe PATH2
@@ -120,16 +120,16 @@ def main():
             expected = f.read()
         return diff_or_pass(expected, run_example(args.exe, args.mode), path)
 
-    probe = subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True, text=True)
+    probe = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True, text=True)
     if probe.returncode != 0:
-        print("SKIP: real PyTorch is not importable by /usr/bin/python3 (apt-get install python3-torch): "
+        print(f"SKIP: real PyTorch is not importable by {sys.executable} (apt-get install python3-torch): "
               + probe.stderr.strip().splitlines()[-1])
         return SKIP
     # Start both from the same non-round values (exact in float32), so every digit is compared.
     init = [-0.3125, 0.0078125, 0.59375, -0.46875, 0.140625, -0.0546875]
     init_arg = ",".join(float(x).hex() for x in init)
     ours = run_example(args.exe, args.mode, [f"--init={','.join(repr(x) for x in init)}"])
-    live = subprocess.run(["/usr/bin/python3", "-c", LIVE_PROGRAM, args.mode, init_arg], capture_output=True, text=True)
+    live = subprocess.run([sys.executable, "-c", LIVE_PROGRAM, args.mode, init_arg], capture_output=True, text=True)
     if live.returncode != 0:
         sys.exit("PyTorch side failed:\n" + live.stderr)
     return diff_or_pass(live.stdout, ours, f"PyTorch {args.mode}")

@@ -10,12 +10,11 @@ target_link_libraries(aliasguard_report_probe_defaults PRIVATE aliasguard::track
 target_compile_definitions(aliasguard_report_probe_defaults PRIVATE AG_PROBE_DEFAULT_OPTIONS="exitcode=9:dedup=0")
 aliasguard_set_warnings(aliasguard_report_probe_defaults)
 
-set(AG_TRACKER_PYTHON /usr/bin/python3 CACHE FILEPATH "Python 3 interpreter for the tracker's subprocess tests")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/run_probe.py)
-execute_process(COMMAND ${AG_TRACKER_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/run_probe.py list
+execute_process(COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_probe.py list
                 OUTPUT_VARIABLE ag_report_cases RESULT_VARIABLE ag_report_cases_rc)
 if(NOT ag_report_cases_rc EQUAL 0)
-  message(FATAL_ERROR "tests/tracker/run_probe.py list failed (${ag_report_cases_rc}); set AG_TRACKER_PYTHON")
+  message(FATAL_ERROR "tests/tracker/run_probe.py list failed (${ag_report_cases_rc})")
 endif()
 string(REPLACE "\n" ";" ag_report_cases "${ag_report_cases}")
 foreach(case IN LISTS ag_report_cases)
@@ -23,7 +22,7 @@ foreach(case IN LISTS ag_report_cases)
     continue()
   endif()
   add_test(NAME tracker_report.${case}
-    COMMAND ${AG_TRACKER_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/run_probe.py ${case}
+    COMMAND Python3::Interpreter ${CMAKE_CURRENT_LIST_DIR}/run_probe.py ${case}
       --probe $<TARGET_FILE:aliasguard_report_probe>
       --probe-defaults $<TARGET_FILE:aliasguard_report_probe_defaults>
       --flags ${PROJECT_SOURCE_DIR}/runtime/tracker/flags.inc

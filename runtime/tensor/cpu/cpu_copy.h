@@ -7,26 +7,24 @@
 // every byte copied: one read of the source, one read and one write of the destination.
 // Streaming (non-temporal) stores write whole lines without reading them, and leave them
 // out of the cache, so such a copy moves two. glibc's memcpy makes that choice per call,
-// streaming only copies larger than about three quarters of the last-level cache (48 MiB
-// on the AMD bench VM of 2026-12-03). A state dict's copies are many calls, each small
-// enough for plain stores (ResNet-50's largest tensor is 9.4 MB), yet together far larger
-// than the cache (102 MB): by the time deep_copy or load_state_dict ends, the first tensors' bytes
-// are long evicted. So copy_many, which sees the whole batch, decides for the batch: when
-// its bytes add up to streaming_threshold() or more, every copy of at least
-// kMinStreamedBytes is streamed, with one store fence at the end. On that AMD VM it
-// took the ResNet-50 dict cycle (state_dict, deep_copy, load_state_dict: two such copies)
-// from 36-39 ms to 22-24 ms (bench/README.md). Smaller batches keep memcpy. A single copy
-// (copy_, clone, to()) goes through copy_one, which applies the same threshold to its one
-// copy: glibc's own rule, except for the cap below.
+// streaming only copies larger than about three quarters of the last-level cache. A state
+// dict's copies are many calls, each small enough for plain stores (ResNet-50's largest
+// tensor is 9.4 MB), yet together far larger than the cache (102 MB): by the time deep_copy
+// or load_state_dict ends, the first tensors' bytes are long evicted. So copy_many, which
+// sees the whole batch, decides for the batch: when its bytes add up to
+// streaming_threshold() or more, every copy of at least kMinStreamedBytes is streamed, with
+// one store fence at the end (bench/README.md gives what that saves on the ResNet-50 dict
+// cycle: state_dict, deep_copy, load_state_dict, two such copies). Smaller batches keep
+// memcpy. A single copy (copy_, clone, to()) goes through copy_one, which applies the same
+// threshold to its one copy: glibc's own rule, except for the cap below.
 //
 // The cache the C library reports is not always the cache this process gets. In a virtual
-// machine it is the host's whole last-level cache: 480 MiB on the 2-CPU Xeon VM of
-// 2026-12-03, whose copies fell from 27 GB/s to 14 GB/s between 32 MiB and 64 MiB (bytes
-// read plus written) as if its share were tens of MiB, so a threshold of 360 MiB never
-// streamed the 102 MB dict. The threshold is therefore capped at kMaxStreamingThreshold
-// (32 MiB). Streaming where the bytes would in fact have stayed cached costs little: on
-// that VM a 24-32 MiB streamed copy ran within 3% of memcpy's cached speed, and a copy of
-// 64 MiB or 100 MiB 1.6-1.7x faster streamed (and clone() of 64 MB ~1.5x).
+// machine it may be the host's whole last-level cache, hundreds of MiB, while the bandwidth
+// of this process's copies drops as if its share were tens of MiB; three quarters of the
+// reported size would then never stream a 102 MB dict. The threshold is therefore capped at
+// kMaxStreamingThreshold (32 MiB). Streaming where the bytes would in fact have stayed
+// cached costs little, and streaming where they would not saves a third of the memory
+// traffic (bench/README.md has the measurements).
 
 #include <cstddef>
 

@@ -1,9 +1,9 @@
-// nn::Module: registration, traversal, state_dict, load_state_dict, to(Device).
+// nn::Module: registration, traversal, state_dict, to(Device). load_state_dict is in
+// nn/load_state_dict.cpp.
 
 #include "aliasguard/nn/module.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -56,17 +56,6 @@ OrderedDict<std::string, Tensor> named_tensors(const Module& root, bool recurse,
   return out;
 }
 
-std::string torch_size(const Shape& shape) { return "torch.Size(" + shape_str(shape) + ")"; }
-
-std::string quoted_list(const std::vector<std::string>& keys) {
-  std::string s;
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (i != 0) s += ", ";
-    s += "\"" + keys[i] + "\"";
-  }
-  return s;
-}
-
 // Names become state_dict path components, and parameters, buffers and submodules share
 // one namespace (they are attributes of one object in PyTorch).
 void check_new_name(const std::string& module, const char* kind, const std::string& name,
@@ -89,11 +78,6 @@ void check_new_name(const std::string& module, const char* kind, const std::stri
     throw Error(module + ": cannot register " + kind + " '" + name + "': a " + taken_by +
                 " with that name is already registered");
   }
-}
-
-bool same_window(const Tensor& a, const Tensor& b) {
-  return a.is_alias_of(b) && a.sizes() == b.sizes() && a.strides() == b.strides() &&
-         a.storage_offset() == b.storage_offset() && a.dtype() == b.dtype();
 }
 
 }  // namespace
@@ -203,152 +187,6 @@ StateDict Module::state_dict(Origin origin) const {
     detail::mark_snapshot(*item.value().impl(), snapshot, item.key());
   }
   return out;
-}
-
-// Note [Atomic load_state_dict]
-// PyTorch 1.13 copies every matching key and raises afterwards, leaving a half-loaded model.
-// We check every key, shape and dtype first and copy only when nothing is wrong, so a
-// failing load leaves the module byte-for-byte unchanged. The message keeps PyTorch's text
-// so that logs compare line by line.
-LoadResult Module::load_state_dict(const StateDict& dict, bool strict, Origin origin) {
-  StateDict targets;  // the live handles, not detached ones: the load writes the module
-  collect_state("", targets);
-
-  // Each target's source, in the targets' order: the entry at the same position when its
-  // key is the same (a dict saved from this module, the common case), else a lookup by key.
-  std::vector<const Tensor*> sources;
-  sources.reserve(targets.size());
-  auto in_order = dict.begin();
-  for (const auto& item : targets) {
-    if (in_order != dict.end() && in_order->key() == item.key()) {
-      sources.push_back(&in_order->value());
-      ++in_order;
-    } else {
-      sources.push_back(dict.find(item.key()));
-    }
-  }
-
-  std::vector<std::string> missing, mismatched, mismatch_lines;
-  std::size_t index = 0;
-  for (const auto& [key, target] : targets) {
-    const Tensor* src = sources[index++];
-    if (src == nullptr) {
-      missing.push_back(key);
-    } else if (!src->defined()) {
-      mismatched.push_back(key);
-      mismatch_lines.push_back("undefined tensor for " + key +
-                               ": the checkpoint entry holds no tensor.");
-    } else if (src->sizes() != target.sizes()) {
-      mismatched.push_back(key);
-      mismatch_lines.push_back("size mismatch for " + key + ": copying a param with shape " +
-                               torch_size(src->sizes()) +
-                               " from checkpoint, the shape in current model is " +
-                               torch_size(target.sizes()) + ".");
-    } else if (src->dtype() != target.dtype()) {
-      mismatched.push_back(key);
-      mismatch_lines.push_back(
-          std::string("dtype mismatch for ") + key + ": copying a param with dtype torch." +
-          dtype_name(src->dtype()) + " from checkpoint, the dtype in current model is torch." +
-          dtype_name(target.dtype()) +
-          ". aliasguard does not convert on load (PyTorch does, silently); convert the entry "
-          "with .to(dtype) first.");
-    }
-  }
-
-  // Unexpected keys in PyTorch's order: each module, root first, claims the keys under its
-  // prefix that no submodule of it claims. Unlike PyTorch we also report keys that name a
-  // submodule itself ("fc") or reach below a parameter ("fc.weight.x"); PyTorch ignores
-  // those silently, which hides typos.
-  // Keys are unique on both sides, so when every target found its source and the sizes
-  // agree, no key is left over.
-  std::vector<std::string> unexpected;
-  const bool every_key_matched = missing.empty() && dict.size() == targets.size();
-  auto claim = [&](const auto& self, const Module& m, const std::string& prefix) -> void {
-    for (const auto& item : dict) {
-      const std::string& key = item.key();
-      if (targets.contains(key) || key.compare(0, prefix.size(), prefix) != 0) continue;
-      const std::string rest = key.substr(prefix.size());
-      const std::size_t dot = rest.find('.');
-      if (dot != std::string::npos && m.children_.contains(rest.substr(0, dot))) continue;
-      unexpected.push_back(key);
-    }
-    for (const auto& item : m.children_) self(self, *item.value(), prefix + item.key() + ".");
-  };
-  if (!every_key_matched) claim(claim, *this, "");
-
-  const bool key_errors = strict && (!missing.empty() || !unexpected.empty());
-  if (key_errors || !mismatched.empty()) {
-    std::vector<std::string> lines;
-    if (strict && !missing.empty()) {
-      lines.push_back("Missing key(s) in state_dict: " + quoted_list(missing) + ". ");
-    }
-    if (strict && !unexpected.empty()) {
-      lines.push_back("Unexpected key(s) in state_dict: " + quoted_list(unexpected) + ". ");
-    }
-    lines.insert(lines.end(), mismatch_lines.begin(), mismatch_lines.end());
-    std::string message = "Error(s) in loading state_dict for " + name_ + ":";
-    for (const std::string& line : lines) message += "\n\t" + line;
-    throw StateDictError(message, std::move(missing), std::move(unexpected),
-                         std::move(mismatched));
-  }
-
-  // A source that aliases module storage is cloned before anything is written: copying in
-  // key order would otherwise let one copy overwrite bytes a later entry still has to read
-  // (a dict with two parameters swapped). The module's own state_dict is the common case
-  // of aliasing and is a no-op, entry by entry.
-  std::vector<std::uint64_t> module_storages;  // sorted, with repeats (tied weights)
-  module_storages.reserve(targets.size());
-  for (const auto& item : targets) module_storages.push_back(item.value().storage_id());
-  std::sort(module_storages.begin(), module_storages.end());
-  const bool tied = std::adjacent_find(module_storages.begin(), module_storages.end()) != module_storages.end();
-  std::vector<std::pair<Tensor, Tensor>> copies;
-  copies.reserve(targets.size());
-  index = 0;
-  for (const auto& item : targets) {
-    const Tensor& target = item.value();
-    const Tensor* src = sources[index++];
-    if (src == nullptr) continue;
-    if (same_window(*src, target)) {
-      // Nothing to copy, but restoring a snapshot is a use of it: one taken before the
-      // module changed is stale, and "restoring" it silently keeps the new values.
-      detail::note_read(*src->impl(), origin);
-      continue;
-    }
-    const bool aliases_module =
-        std::binary_search(module_storages.begin(), module_storages.end(), src->storage_id());
-    copies.emplace_back(target, aliases_module ? src->clone(origin) : *src);
-  }
-  // Dense copies within one device are queued and issued as one batch (one launch on a GPU,
-  // streaming stores on the host when the batch outgrows the cache); each records
-  // what copy_ records (see Note [Batched state-dict copies] in nn/storage_copy.h). A copy
-  // that cannot be batched, or a second write to a storage already queued (a tied weight
-  // under two keys: the later key must win), flushes the queue first, so bytes land in key
-  // order as with copy_ alone.
-  detail::CopyBatch batch;
-  std::unordered_set<std::uint64_t> queued;  // storages with a queued write; only if `tied`
-  const bool batching = detail::batched_copies_enabled();
-  for (const auto& [target, src] : copies) {
-    const bool batchable = batching && src.device() == target.device() &&
-                           src.dtype() == target.dtype() && src.sizes() == target.sizes() && target.numel() > 0 &&
-                           target.is_contiguous() && src.is_contiguous() &&
-                           src.storage_id() != target.storage_id();
-    if (!batchable) {
-      batch.flush();
-      queued.clear();
-      target.copy_(src, origin);
-      continue;
-    }
-    if (tied && !queued.insert(target.storage_id()).second) {
-      batch.flush();
-      queued = {target.storage_id()};
-    }
-    detail::note_read(*src.impl(), origin);
-    batch.add(target.device(), target.impl()->data(), src.impl()->data(),
-              static_cast<std::size_t>(target.numel()) * element_size(target.dtype()));
-    detail::note_write(*target.impl(), origin);
-  }
-  batch.flush();
-  return LoadResult{std::move(missing), std::move(unexpected)};
 }
 
 void Module::to(Device device, [[maybe_unused]] Origin origin) {

@@ -47,7 +47,8 @@ bool batches_copy(const Tensor& t, Device device);
 // Note [Carved storages]
 // On a GPU the bytes of a state dict's small tensors take less time to copy than the host
 // takes to allocate them: each cudaMallocAsync is an API call, and deep_copy of ResNet-50
-// made 161 of them for 102 MB that the H200 copies in ~48 µs. deep_copy(StateDict) therefore
+// made 161 of them for 102 MB that a current GPU copies in less time (bench/README.md, "GPU
+// runs"). deep_copy(StateDict) therefore
 // first reserves room for every storage it will copy in a batch, and then carves the small
 // ones (up to kMaxCarvedBytes each, 256-byte aligned like the allocator's) from one
 // allocation per device. Each carved storage is still a storage of its own (own id, own

@@ -73,6 +73,9 @@ class Module {
  private:
   void add_child(std::string name, std::shared_ptr<Module> child);
   void collect_state(const std::string& prefix, StateDict& out) const;
+  // The keys of `dict` under `prefix` that name no entry of `targets`, in PyTorch's order.
+  void collect_unexpected(const StateDict& dict, const StateDict& targets, const std::string& prefix,
+                          std::vector<std::string>& out) const;
 
   std::string name_;
   bool training_ = true;
