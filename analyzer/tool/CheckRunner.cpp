@@ -31,7 +31,7 @@ namespace clang::tidy {
 extern volatile int AliasGuardModuleAnchorSource;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 namespace {
 
@@ -421,4 +421,4 @@ int runChecks(const CompilationDatabase &Compilations,
   return Kept.empty() ? NoFindings : Findings;
 }
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli

@@ -10,7 +10,7 @@ namespace clang::tooling {
 class CompilationDatabase;
 } // namespace clang::tooling
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 /// What the command line asked for (files and compile commands come separately).
 struct RunOptions {
@@ -36,6 +36,6 @@ enum ExitCode : int { NoFindings = 0, Findings = 1, ToolError = 2 };
 int runChecks(const clang::tooling::CompilationDatabase &Compilations,
               const std::vector<std::string> &Files, const RunOptions &Options);
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_CHECKRUNNER_H

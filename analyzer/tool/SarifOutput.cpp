@@ -12,7 +12,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 namespace {
 
@@ -340,4 +340,4 @@ void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Fu
   OS << llvm::formatv("{0:2}", Log) << '\n';
 }
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli

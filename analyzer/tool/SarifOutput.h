@@ -20,7 +20,7 @@ namespace clang::tidy {
 struct ClangTidyError;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 class FunctionExtents;
 
@@ -52,6 +52,6 @@ void writeSarif(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                 const FunctionExtents &Functions, llvm::ArrayRef<std::string> Fingerprints,
                 const SarifOptions &Options, llvm::raw_ostream &OS);
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_SARIFOUTPUT_H

@@ -107,7 +107,7 @@ int main(int argc, const char **argv) {
   std::vector<const char *> Args = takeFilter(argc, argv, Filter, FilterMissing);
   if (FilterMissing) {
     llvm::errs() << "aliasguard-check: error: --filter needs a regular expression\n";
-    return aliasguard::check::ToolError;
+    return aliasguard::cli::ToolError;
   }
   int ArgCount = static_cast<int>(Args.size());
   llvm::cl::extrahelp FilterHelp(
@@ -117,7 +117,7 @@ int main(int argc, const char **argv) {
                                                              llvm::cl::ZeroOrMore);
   if (!Parser) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
-    return aliasguard::check::ToolError;
+    return aliasguard::cli::ToolError;
   }
   // Note [Whole-project runs]: with no files, CommonOptionsParser loads no compilation
   // database (it returns before reading -p), so it is loaded here from -p's directory.
@@ -132,18 +132,18 @@ int main(int argc, const char **argv) {
     if (BuildPath.empty()) {
       llvm::errs() << "aliasguard-check: error: no input files: name them, or give -p "
                       "BUILD_DIR to analyse every file of its compile_commands.json\n";
-      return aliasguard::check::ToolError;
+      return aliasguard::cli::ToolError;
     }
     std::string Error;
     WholeProject = clang::tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
     if (!WholeProject) {
       llvm::errs() << "aliasguard-check: error: no compilation database in '" << BuildPath
                    << "': " << Error << '\n';
-      return aliasguard::check::ToolError;
+      return aliasguard::cli::ToolError;
     }
   }
 
-  aliasguard::check::RunOptions Options;
+  aliasguard::cli::RunOptions Options;
   Options.Checks = Checks;
   Options.Format = Format;
   Options.OutputFile = Output;
@@ -156,6 +156,6 @@ int main(int argc, const char **argv) {
   Options.BaselineFile = BaselineFile;
   Options.WriteBaselineFile = WriteBaseline;
   Options.DiffBase = DiffBase;
-  return aliasguard::check::runChecks(WholeProject ? *WholeProject : Parser->getCompilations(),
+  return aliasguard::cli::runChecks(WholeProject ? *WholeProject : Parser->getCompilations(),
                                       Parser->getSourcePathList(), Options);
 }
