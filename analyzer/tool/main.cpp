@@ -16,6 +16,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,9 +28,10 @@ llvm::cl::opt<std::string> Checks("checks", llvm::cl::cat(Category),
                                   llvm::cl::desc("Glob of checks to run after "
                                                  "'-*,aliasguard-*' (e.g. "
                                                  "'-aliasguard-stale-snapshot')"));
-llvm::cl::opt<std::string> Format("format", llvm::cl::cat(Category), llvm::cl::init("text"),
-                                  llvm::cl::desc("Output format: text, json or sarif "
-                                                 "(SARIF 2.1.0)"));
+llvm::cl::opt<std::string> FormatName("format", llvm::cl::cat(Category),
+                                      llvm::cl::init("text"),
+                                      llvm::cl::desc("Output format: text, json or sarif "
+                                                     "(SARIF 2.1.0)"));
 llvm::cl::opt<std::string> Output("output", llvm::cl::cat(Category),
                                   llvm::cl::desc("Write findings to this file, not stdout"));
 llvm::cl::opt<std::string> ConfigFile("config-file", llvm::cl::cat(Category),
@@ -143,9 +145,22 @@ int main(int argc, const char **argv) {
     }
   }
 
+  for (const std::string &File : Parser->getSourcePathList())
+    if (!llvm::sys::fs::exists(File)) {
+      llvm::errs() << "aliasguard-check: error: no such file: '" << File << "'\n";
+      return aliasguard::cli::ToolError;
+    }
+  const std::optional<aliasguard::cli::OutputFormat> Format =
+      aliasguard::cli::parseOutputFormat(FormatName);
+  if (!Format) {
+    llvm::errs() << "aliasguard-check: error: --format must be text, json or sarif, got '"
+                 << FormatName << "'\n";
+    return aliasguard::cli::ToolError;
+  }
+
   aliasguard::cli::RunOptions Options;
   Options.Checks = Checks;
-  Options.Format = Format;
+  Options.Format = *Format;
   Options.OutputFile = Output;
   Options.ConfigFile = ConfigFile;
   Options.SourceRoot = SourceRoot;
