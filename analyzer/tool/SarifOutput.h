@@ -33,14 +33,9 @@ struct SarifOptions {
 /// level, as `git rev-parse --show-toplevel` finds it), else the current directory.
 std::string defaultSourceRoot();
 
-/// `aliasguardFingerprint/v1` before its occurrence suffix: SHA-256 (first 16 bytes, hex)
-/// of rule id, repository-relative URI, enclosing function and the flagged line with its
-/// whitespace collapsed, separated by NUL bytes.
-std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::StringRef Function,
-                        llvm::StringRef LineText);
-
-/// The `aliasguardFingerprint/v1` value of each finding, `HASH:N` (N counts equal hashes
-/// in order), or "" for a finding without a file. Baselines record the same values.
+/// The `aliasguardFingerprint/v1` value of each finding (Fingerprint.h), `HASH:N` (N counts
+/// equal hashes in order), or "" for a finding without a file. Baselines record the same
+/// values.
 std::vector<std::string> fingerprints(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                                       const FunctionExtents &Functions,
                                       const SarifOptions &Options);

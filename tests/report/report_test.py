@@ -15,6 +15,9 @@
   report_test.py fingerprints --tool T --source-dir S --exe SEED_CHECKED
       partialFingerprints are stable across runs and input orders, and when the source gets
       a line inserted above the finding
+  report_test.py fingerprint_vectors --tool T --source-dir S
+      the fingerprints of tests/analyzer/sarif/fingerprint-vectors.json, which
+      aliasguard-check's fingerprint is held to as well
   report_test.py schema       --tool T --source-dir S --exe SEED_CHECKED --schema FILE
       the logs validate against the official SARIF 2.1.0 schema (exit 77 with the reason
       when the schema or python3-jsonschema is absent)
@@ -24,6 +27,8 @@ Standard library only, except `schema` (Debian's python3-jsonschema).
 """
 import argparse
 import glob
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -423,6 +428,35 @@ def test_fingerprints(args):
     return 0
 
 
+def load_tool(path):
+    """aliasguard-report (a script without a .py suffix) as a module."""
+    loader = importlib.machinery.SourceFileLoader("aliasguard_report", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_vectors(args):
+    tool = load_tool(args.tool)
+    path = os.path.join(args.source_dir, "tests", "analyzer", "sarif", "fingerprint-vectors.json")
+    with open(path, encoding="utf-8") as f:
+        vectors = json.load(f)
+    cases = vectors["fingerprints"]
+    expect(len(cases) >= 10, f"{path}: only {len(cases)} fingerprint vectors")
+    wrong = [f"  {v['name']}: {got}, expected {v['expected']}" for v in cases
+             for got in [tool.fingerprint(v["rule"], v["uri"], v["function"], v["line"].encode())]
+             if got != v["expected"]]
+    expect(not wrong, "fingerprints differ from the vectors:\n" + "\n".join(wrong))
+    print(f"ok: {len(cases)} fingerprint vectors")
+    expect(vectors["occurrences"], f"{path}: no occurrence vectors")
+    for v in vectors["occurrences"]:
+        counter = tool.Occurrences()
+        got = [counter.number(h) for h in v["hashes"]]
+        expect(got == v["expected"], f"{v['name']}: {got}, expected {v['expected']}")
+    print(f"ok: {len(vectors['occurrences'])} occurrence vectors")
+    return 0
+
+
 def test_schema(args):
     src = os.path.realpath(args.source_dir)
 
@@ -441,7 +475,8 @@ def test_schema(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["cli", "garbage", "seed", "fingerprints", "schema"])
+    parser.add_argument("mode", choices=["cli", "garbage", "seed", "fingerprints",
+                                         "fingerprint_vectors", "schema"])
     parser.add_argument("--tool", required=True)
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--exe")
@@ -452,7 +487,8 @@ def main():
     if args.mode in ("seed", "fingerprints", "schema") and not args.exe:
         parser.error(f"{args.mode} needs --exe")
     return run_mode({"cli": test_cli, "garbage": test_garbage, "seed": test_seed,
-                     "fingerprints": test_fingerprints, "schema": test_schema}, args)
+                     "fingerprints": test_fingerprints, "fingerprint_vectors": test_vectors,
+                     "schema": test_schema}, args)
 
 
 if __name__ == "__main__":
