@@ -9,6 +9,7 @@
 #   lib/aliasguard/AliasGuard{Tidy,Clang}Plugin.so with the analyzer      (plugins/)
 #   lib/cmake/AliasGuard/                          find_package(AliasGuard): AliasGuard::runtime,
 #                                                  AliasGuard::runtime_checked, aliasguard_link_runtime()
+#                                                  (AliasGuardRuntime.cmake, as in this build)
 #   lib/pkgconfig/aliasguard{,-checked}.pc         pkg-config: unchecked / checked runtime
 #
 # (lib is CMAKE_INSTALL_LIBDIR: lib/<multiarch> when the prefix is /usr on Debian.) Both
@@ -53,8 +54,10 @@ write_basic_package_version_file(
   "${PROJECT_BINARY_DIR}/AliasGuardConfigVersion.cmake"
   VERSION ${PROJECT_VERSION}
   COMPATIBILITY SameMinorVersion)
+# AliasGuardRuntime.cmake: aliasguard_link_runtime(), the same file as in this build.
 install(FILES "${PROJECT_BINARY_DIR}/AliasGuardConfig.cmake"
               "${PROJECT_BINARY_DIR}/AliasGuardConfigVersion.cmake"
+              "${CMAKE_CURRENT_LIST_DIR}/AliasGuardRuntime.cmake"
         DESTINATION "${AG_INSTALL_CMAKEDIR}")
 
 # pkg-config: aliasguard.pc (tracking compiled out) and aliasguard-checked.pc; the prefix is

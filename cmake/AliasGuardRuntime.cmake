@@ -1,11 +1,19 @@
 # aliasguard_link_runtime(<target> [PRIVATE|PUBLIC|INTERFACE])
-# Links aliasguard::runtime_checked in Debug builds (every aliasing violation is reported)
-# and aliasguard::runtime otherwise (tracking compiled out). Same headers, same ABI.
+# Links the checked runtime in Debug builds (every aliasing violation is reported) and the
+# unchecked one otherwise (tracking compiled out). Same headers, same ABI.
+#
+# One definition for aliasguard's own build (included from the top-level CMakeLists.txt) and
+# for find_package(AliasGuard) (installed next to AliasGuardConfig.cmake, which includes it):
+# the imported AliasGuard:: targets where the package defined them, else aliasguard::.
 function(aliasguard_link_runtime target)
   set(scope PRIVATE)
   if(ARGC GREATER 1)
     set(scope ${ARGV1})
   endif()
+  set(namespace aliasguard)
+  if(TARGET AliasGuard::runtime_checked)
+    set(namespace AliasGuard)
+  endif()
   target_link_libraries(${target} ${scope}
-    $<IF:$<CONFIG:Debug>,aliasguard::runtime_checked,aliasguard::runtime>)
+    $<IF:$<CONFIG:Debug>,${namespace}::runtime_checked,${namespace}::runtime>)
 endfunction()

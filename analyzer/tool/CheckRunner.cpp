@@ -3,12 +3,12 @@
 #include "CheckRunner.h"
 #include "EnclosingFunctions.h"
 #include "FindingsOutput.h"
+#include "FrontEnd.h"
 #include "Gating.h"
 #include "SarifOutput.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
-#include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Core/Replacement.h"
 #include "llvm/Support/FileSystem.h"
@@ -31,7 +31,7 @@ namespace clang::tidy {
 extern volatile int AliasGuardModuleAnchorSource;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 namespace {
 
@@ -83,40 +83,6 @@ private:
   const CompilationDatabase &Base;
 };
 
-std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
-makeOptionsProvider(const RunOptions &Options, std::string &Error) {
-  clang::tidy::ClangTidyOptions Defaults = clang::tidy::ClangTidyOptions::getDefaults();
-  Defaults.Checks = "-*,aliasguard-*";
-  // `.clang-tidy` files contribute CheckOptions (and their Checks line, which names
-  // clang-tidy's checks); the checks this tool runs are aliasguard's only, narrowed by
-  // --checks, so the override always ends with our globs.
-  clang::tidy::ClangTidyOptions Overrides;
-  Overrides.Checks = "-*,aliasguard-*";
-  if (!Options.Checks.empty())
-    *Overrides.Checks += "," + Options.Checks;
-  // Last, so no glob turns them off: the tool's own checks (function extents for SARIF,
-  // main-file traversal) report nothing.
-  *Overrides.Checks += ("," + InternalChecksGlob).str();
-  if (Options.ConfigFile.empty())
-    return std::make_unique<clang::tidy::FileOptionsProvider>(
-        clang::tidy::ClangTidyGlobalOptions(), Defaults, Overrides,
-        llvm::vfs::getRealFileSystem());
-  auto Text = llvm::MemoryBuffer::getFile(Options.ConfigFile);
-  if (!Text) {
-    Error = "cannot read --config-file '" + Options.ConfigFile +
-            "': " + Text.getError().message();
-    return nullptr;
-  }
-  auto Parsed = clang::tidy::parseConfiguration((*Text)->getMemBufferRef());
-  if (!Parsed) {
-    Error = "invalid --config-file '" + Options.ConfigFile +
-            "': " + Parsed.getError().message();
-    return nullptr;
-  }
-  return std::make_unique<clang::tidy::ConfigOptionsProvider>(
-      clang::tidy::ClangTidyGlobalOptions(), Defaults, std::move(*Parsed), Overrides);
-}
-
 // Applies the fixes of the findings (not of notes) to the files. Two findings that propose
 // the same edit (a deep copy where both checks point) apply it once; a fix that conflicts
 // with one already taken is skipped with a message, as clang-tidy does.
@@ -166,10 +132,6 @@ bool applyFixes(llvm::ArrayRef<ClangTidyError> Errors) {
   }
   return Ok;
 }
-
-} // namespace
-
-namespace {
 
 using Clock = std::chrono::steady_clock;
 
@@ -229,7 +191,8 @@ llvm::Expected<std::vector<std::string>> selectFiles(const CompilationDatabase &
 // clang-tidy context; prints progress for more than one file. Returns each file's findings.
 std::vector<std::vector<ClangTidyError>> analyse(const CompilationDatabase &Compilations,
                                                  const std::vector<std::string> &Files,
-                                                 const RunOptions &Options) {
+                                                 const RunOptions &Options,
+                                                 const frontend::CheckSelection &Selection) {
   std::vector<std::vector<ClangTidyError>> PerFile(Files.size());
   unsigned Jobs = Options.Jobs ? Options.Jobs : std::max(1u, std::thread::hardware_concurrency());
   Jobs = static_cast<unsigned>(std::min<size_t>(Jobs, Files.size()));
@@ -239,8 +202,8 @@ std::vector<std::vector<ClangTidyError>> analyse(const CompilationDatabase &Comp
   const Clock::time_point Start = Clock::now();
   auto Worker = [&] {
     for (size_t I = Next++; I < Files.size(); I = Next++) {
-      std::string Error;
-      clang::tidy::ClangTidyContext Context(makeOptionsProvider(Options, Error));
+      clang::tidy::ClangTidyContext Context(
+          frontend::makeOptionsProvider(Selection, llvm::vfs::getRealFileSystem()));
       auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
           llvm::vfs::getRealFileSystem());
       PerFile[I] = clang::tidy::runClangTidy(Context, Compilations, {Files[I]}, BaseFS,
@@ -267,74 +230,68 @@ std::vector<std::vector<ClangTidyError>> analyse(const CompilationDatabase &Comp
 
 bool isCompileError(const ClangTidyError &E) { return E.DiagLevel == ClangTidyError::Error; }
 
-} // namespace
+/// What a run reads before it analyses anything, so that a bad option fails at once.
+struct RunInputs {
+  frontend::CheckSelection Selection;
+  std::string Root;                     ///< SARIF's %SRCROOT%, the diff's and baseline's base
+  std::optional<ChangedLines> Changed;  ///< with --diff-base
+  std::optional<Baseline> Accepted;     ///< with --baseline
+};
 
-int runChecks(const CompilationDatabase &Compilations,
-              const std::vector<std::string> &GivenFiles, const RunOptions &Options) {
-  auto Fail = [](const llvm::Twine &Message) {
-    llvm::errs() << "aliasguard-check: error: " << Message << '\n';
-    return ToolError;
-  };
-  for (const std::string &File : GivenFiles)
-    if (!llvm::sys::fs::exists(File))
-      return Fail("no such file: '" + File + "'");
-  if (Options.Format != "text" && Options.Format != "json" && Options.Format != "sarif")
-    return Fail("--format must be text, json or sarif, got '" + Options.Format + "'");
-  {
-    std::string Error;
-    if (!makeOptionsProvider(Options, Error))
-      return Fail(Error);
+llvm::Expected<RunInputs> readInputs(const RunOptions &Options) {
+  RunInputs Inputs;
+  Inputs.Selection.Checks = Options.Checks;
+  // Last, so no glob turns them off: the tool's own checks (function extents for SARIF,
+  // main-file traversal) report nothing.
+  Inputs.Selection.AlwaysOn = InternalChecksGlob.str();
+  if (!Options.ConfigFile.empty()) {
+    auto Config = frontend::readConfigFile(Options.ConfigFile, "--config-file");
+    if (!Config)
+      return Config.takeError();
+    Inputs.Selection.Config = std::move(*Config);
   }
-  const std::string Root =
-      Options.SourceRoot.empty() ? defaultSourceRoot() : Options.SourceRoot;
+  Inputs.Root = Options.SourceRoot.empty() ? defaultSourceRoot() : Options.SourceRoot;
 
-  std::optional<ChangedLines> Changed;
   if (Options.DiffBase == "-") {
     auto Diff = llvm::MemoryBuffer::getSTDIN();
     if (!Diff)
-      return Fail("cannot read a diff from stdin: " + Diff.getError().message());
-    Changed = ChangedLines::parse((*Diff)->getBuffer(), Root);
+      return llvm::createStringError("cannot read a diff from stdin: " +
+                                     Diff.getError().message());
+    Inputs.Changed = ChangedLines::parse((*Diff)->getBuffer(), Inputs.Root);
   } else if (!Options.DiffBase.empty()) {
-    auto FromGit = ChangedLines::fromGit(Options.DiffBase, Root);
+    auto FromGit = ChangedLines::fromGit(Options.DiffBase, Inputs.Root);
     if (!FromGit)
-      return Fail(llvm::toString(FromGit.takeError()));
-    Changed = std::move(*FromGit);
+      return FromGit.takeError();
+    Inputs.Changed = std::move(*FromGit);
   }
-  std::optional<Baseline> Accepted;
   if (!Options.BaselineFile.empty()) {
     auto Read = Baseline::read(Options.BaselineFile);
     if (!Read)
-      return Fail(llvm::toString(Read.takeError()));
-    Accepted = std::move(*Read);
+      return Read.takeError();
+    Inputs.Accepted = std::move(*Read);
   }
+  return Inputs;
+}
 
-  ResourceDirCompilations Adjusted(Compilations);
-  auto Selected = selectFiles(Adjusted, GivenFiles, Options, Changed ? &*Changed : nullptr);
-  if (!Selected)
-    return Fail(llvm::toString(Selected.takeError()));
-  const std::vector<std::string> &Files = *Selected;
-  if (Files.empty())
-    llvm::errs() << "aliasguard-check: no translation units left to analyse (--filter, "
-                    "--shard or --diff-base)\n";
+/// Every translation unit's findings, in one list.
+struct Analysis {
+  std::vector<ClangTidyError> Findings; ///< in file order, each once
+  std::vector<std::string> FailedFiles; ///< translation units that did not compile
+};
 
-  // One list in file order; a finding reported by two translation units (the same file
-  // compiled twice, a header) appears once.
-  std::vector<ClangTidyError> Errors;
-  std::vector<std::string> FailedFiles;
-  {
-    std::vector<std::vector<ClangTidyError>> PerFile = analyse(Adjusted, Files, Options);
-    for (size_t I = 0; I < Files.size(); ++I) {
-      if (llvm::any_of(PerFile[I], isCompileError))
-        FailedFiles.push_back(Files[I]);
-      for (ClangTidyError &E : PerFile[I])
-        Errors.push_back(std::move(E));
-    }
+// One list in file order; a finding reported by two translation units (the same file
+// compiled twice, a header) appears once.
+Analysis merge(std::vector<std::vector<ClangTidyError>> PerFile,
+               const std::vector<std::string> &Files) {
+  Analysis Result;
+  for (size_t I = 0; I < Files.size(); ++I) {
+    if (llvm::any_of(PerFile[I], isCompileError))
+      Result.FailedFiles.push_back(Files[I]);
+    for (ClangTidyError &E : PerFile[I])
+      Result.Findings.push_back(std::move(E));
   }
-  std::stable_sort(Errors.begin(), Errors.end(),
-                   [](const ClangTidyError &A, const ClangTidyError &B) {
-                     return std::tie(A.Message.FilePath, A.Message.FileOffset) <
-                            std::tie(B.Message.FilePath, B.Message.FileOffset);
-                   });
+  std::vector<ClangTidyError> &Errors = Result.Findings;
+  frontend::sortFindings(Errors);
   Errors.erase(std::unique(Errors.begin(), Errors.end(),
                            [](const ClangTidyError &A, const ClangTidyError &B) {
                              return A.DiagnosticName == B.DiagnosticName &&
@@ -343,82 +300,153 @@ int runChecks(const CompilationDatabase &Compilations,
                                     A.Message.Message == B.Message.Message;
                            }),
                Errors.end());
+  return Result;
+}
 
-  // Fingerprints are computed over every finding, before any is filtered out, so that a
-  // finding's fingerprint does not depend on which others were reported.
-  const std::vector<std::string> Prints =
-      fingerprints(Errors, enclosingFunctions(), SarifOptions{Root});
-  if (!Options.WriteBaselineFile.empty()) {
-    if (llvm::Error Err = Baseline::write(Options.WriteBaselineFile, Errors, Prints, Root))
-      return Fail(llvm::toString(std::move(Err)));
-    const size_t Recorded = llvm::count_if(Errors, [](const ClangTidyError &E) {
-      return !isCompileError(E);
-    });
-    llvm::errs() << "aliasguard-check: recorded " << Recorded << " finding"
-                 << (Recorded == 1 ? "" : "s") << " in baseline '"
-                 << Options.WriteBaselineFile << "'\n";
-  }
+llvm::Error recordBaseline(llvm::StringRef Path, llvm::ArrayRef<ClangTidyError> Errors,
+                           llvm::ArrayRef<std::string> Prints, llvm::StringRef Root) {
+  if (llvm::Error Err = Baseline::write(Path, Errors, Prints, Root))
+    return Err;
+  const size_t Recorded = llvm::count_if(Errors, [](const ClangTidyError &E) {
+    return !isCompileError(E);
+  });
+  llvm::errs() << "aliasguard-check: recorded " << Recorded << " finding"
+               << (Recorded == 1 ? "" : "s") << " in baseline '" << Path << "'\n";
+  return llvm::Error::success();
+}
 
-  std::vector<ClangTidyError> Kept;
-  std::vector<std::string> KeptPrints;
-  size_t OutsideDiff = 0, InBaseline = 0;
-  {
-    SourceFiles Lines;
-    for (size_t I = 0; I < Errors.size(); ++I) {
-      const ClangTidyError &E = Errors[I];
-      if (!isCompileError(E)) {
-        if (Changed &&
-            !Changed->contains(canonicalFile(E.Message.FilePath, E.BuildDirectory),
-                               Lines.locate(E.Message.FilePath, E.Message.FileOffset).Line)) {
-          ++OutsideDiff;
-          continue;
-        }
-        if (Accepted && Accepted->accepts(Prints[I])) {
-          ++InBaseline;
-          continue;
-        }
+/// The findings left to report after the diff and the baseline, with their fingerprints.
+struct Reported {
+  std::vector<ClangTidyError> Findings;
+  std::vector<std::string> Prints;
+  size_t OutsideDiff = 0; ///< left out: not on a changed line
+  size_t InBaseline = 0;  ///< left out: accepted by the baseline
+};
+
+// Compile errors are always reported.
+Reported gate(llvm::ArrayRef<ClangTidyError> Errors, llvm::ArrayRef<std::string> Prints,
+              const RunInputs &Inputs) {
+  Reported Result;
+  SourceFiles Lines;
+  for (size_t I = 0; I < Errors.size(); ++I) {
+    const ClangTidyError &E = Errors[I];
+    if (!isCompileError(E)) {
+      if (Inputs.Changed &&
+          !Inputs.Changed->contains(canonicalFile(E.Message.FilePath, E.BuildDirectory),
+                                    Lines.locate(E.Message.FilePath, E.Message.FileOffset).Line)) {
+        ++Result.OutsideDiff;
+        continue;
       }
-      Kept.push_back(E);
-      KeptPrints.push_back(Prints[I]);
+      if (Inputs.Accepted && Inputs.Accepted->accepts(Prints[I])) {
+        ++Result.InBaseline;
+        continue;
+      }
     }
+    Result.Findings.push_back(E);
+    Result.Prints.push_back(Prints[I]);
   }
+  return Result;
+}
 
+llvm::Error writeFindings(const Reported &Kept, const RunOptions &Options,
+                          llvm::StringRef Root) {
   std::error_code EC;
   std::unique_ptr<llvm::raw_fd_ostream> File;
   if (!Options.OutputFile.empty()) {
     File = std::make_unique<llvm::raw_fd_ostream>(Options.OutputFile, EC);
     if (EC)
-      return Fail("cannot write '" + Options.OutputFile + "': " + EC.message());
+      return llvm::createStringError("cannot write '" + Options.OutputFile +
+                                     "': " + EC.message());
   }
   llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  if (Options.Format == "sarif")
-    writeSarif(Kept, enclosingFunctions(), KeptPrints, SarifOptions{Root}, OS);
-  else if (Options.Format == "json")
-    writeJson(Kept, KeptPrints, OS);
-  else
-    writeText(Kept, OS);
+  switch (Options.Format) {
+  case OutputFormat::Sarif:
+    writeSarif(Kept.Findings, enclosingFunctions(), Kept.Prints, SarifOptions{Root.str()}, OS);
+    break;
+  case OutputFormat::Json:
+    writeJson(Kept.Findings, Kept.Prints, OS);
+    break;
+  case OutputFormat::Text:
+    writeText(Kept.Findings, OS);
+    break;
+  }
   OS.flush();
+  return llvm::Error::success();
+}
 
-  if (Changed)
-    llvm::errs() << "aliasguard-check: " << OutsideDiff
+// The counts the diff and the baseline left out, the files that did not compile, the fixes;
+// returns the exit code.
+int finish(const Reported &Kept, const Analysis &Analysed, const RunInputs &Inputs,
+           const RunOptions &Options) {
+  if (Inputs.Changed)
+    llvm::errs() << "aliasguard-check: " << Kept.OutsideDiff
                  << " finding(s) outside the changed lines not reported\n";
-  if (Accepted)
-    llvm::errs() << "aliasguard-check: " << InBaseline << " finding(s) accepted by baseline '"
-                 << Options.BaselineFile << "'\n";
+  if (Inputs.Accepted)
+    llvm::errs() << "aliasguard-check: " << Kept.InBaseline
+                 << " finding(s) accepted by baseline '" << Options.BaselineFile << "'\n";
 
-  if (!FailedFiles.empty()) {
-    for (const std::string &Failed : FailedFiles)
+  if (!Analysed.FailedFiles.empty()) {
+    for (const std::string &Failed : Analysed.FailedFiles)
       llvm::errs() << "aliasguard-check: error: " << Failed
                    << ": compilation failed; its findings may be incomplete\n";
     if (Options.Fix)
       llvm::errs() << "aliasguard-check: no fixes applied\n";
     return ToolError;
   }
-  if (Options.Fix && !applyFixes(Kept))
+  if (Options.Fix && !applyFixes(Kept.Findings))
     return ToolError;
   if (!Options.WriteBaselineFile.empty())
     return NoFindings; // the findings were just accepted
-  return Kept.empty() ? NoFindings : Findings;
+  return Kept.Findings.empty() ? NoFindings : Findings;
 }
 
-} // namespace aliasguard::check
+} // namespace
+
+std::optional<OutputFormat> parseOutputFormat(llvm::StringRef Name) {
+  if (Name == "text")
+    return OutputFormat::Text;
+  if (Name == "json")
+    return OutputFormat::Json;
+  if (Name == "sarif")
+    return OutputFormat::Sarif;
+  return std::nullopt;
+}
+
+int runChecks(const CompilationDatabase &Compilations,
+              const std::vector<std::string> &GivenFiles, const RunOptions &Options) {
+  auto Fail = [](llvm::Error Err) {
+    llvm::errs() << "aliasguard-check: error: " << llvm::toString(std::move(Err)) << '\n';
+    return ToolError;
+  };
+  auto Inputs = readInputs(Options);
+  if (!Inputs)
+    return Fail(Inputs.takeError());
+
+  ResourceDirCompilations Adjusted(Compilations);
+  auto Selected = selectFiles(Adjusted, GivenFiles, Options,
+                              Inputs->Changed ? &*Inputs->Changed : nullptr);
+  if (!Selected)
+    return Fail(Selected.takeError());
+  const std::vector<std::string> &Files = *Selected;
+  if (Files.empty())
+    llvm::errs() << "aliasguard-check: no translation units left to analyse (--filter, "
+                    "--shard or --diff-base)\n";
+  const Analysis Analysed =
+      merge(analyse(Adjusted, Files, Options, Inputs->Selection), Files);
+
+  // Fingerprints are computed over every finding, before any is filtered out, so that a
+  // finding's fingerprint does not depend on which others were reported.
+  const std::vector<std::string> Prints =
+      fingerprints(Analysed.Findings, enclosingFunctions(), SarifOptions{Inputs->Root});
+  if (!Options.WriteBaselineFile.empty())
+    if (llvm::Error Err =
+            recordBaseline(Options.WriteBaselineFile, Analysed.Findings, Prints, Inputs->Root))
+      return Fail(std::move(Err));
+
+  const Reported Kept = gate(Analysed.Findings, Prints, *Inputs);
+  if (llvm::Error Err = writeFindings(Kept, Options, Inputs->Root))
+    return Fail(std::move(Err));
+  return finish(Kept, Analysed, *Inputs, Options);
+}
+
+} // namespace aliasguard::cli

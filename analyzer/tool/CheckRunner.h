@@ -3,6 +3,8 @@
 #ifndef AG_ANALYZER_CHECKRUNNER_H
 #define AG_ANALYZER_CHECKRUNNER_H
 
+#include "llvm/ADT/StringRef.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,12 +12,18 @@ namespace clang::tooling {
 class CompilationDatabase;
 } // namespace clang::tooling
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
+
+/// How the findings are written: FindingsOutput.h (text, JSON) and SarifOutput.h.
+enum class OutputFormat { Text, Json, Sarif };
+
+/// The format `--format=Name` asks for; nothing for a name that is not one.
+std::optional<OutputFormat> parseOutputFormat(llvm::StringRef Name);
 
 /// What the command line asked for (files and compile commands come separately).
 struct RunOptions {
   std::string Checks;     ///< extra glob after `-*,aliasguard-*`, as clang-tidy's --checks
-  std::string Format;     ///< "text", "json" or "sarif"
+  OutputFormat Format = OutputFormat::Text;
   std::string OutputFile; ///< empty: stdout
   std::string ConfigFile; ///< empty: `.clang-tidy` files next to the sources
   std::string SourceRoot; ///< SARIF URIs are relative to it; empty: defaultSourceRoot()
@@ -32,10 +40,10 @@ struct RunOptions {
 enum ExitCode : int { NoFindings = 0, Findings = 1, ToolError = 2 };
 
 /// Runs the enabled aliasguard checks over `Files` (every file of the compilation database
-/// when empty) and writes the findings.
+/// when empty; the files given must exist) and writes the findings.
 int runChecks(const clang::tooling::CompilationDatabase &Compilations,
               const std::vector<std::string> &Files, const RunOptions &Options);
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_CHECKRUNNER_H

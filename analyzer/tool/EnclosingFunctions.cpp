@@ -10,7 +10,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/raw_ostream.h"
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 void FunctionExtents::add(llvm::StringRef File, unsigned Begin, unsigned End,
                           std::string Name) {
@@ -92,9 +92,9 @@ public:
 
 } // namespace
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 // Compiled into the executable (not a library), so the registration is always linked.
-static clang::tidy::ClangTidyModuleRegistry::Add<aliasguard::check::EnclosingFunctionsModule>
+static clang::tidy::ClangTidyModuleRegistry::Add<aliasguard::cli::EnclosingFunctionsModule>
     EnclosingFunctionsRegistration("aliasguard-check-internal",
                                    "aliasguard-check's function extents for SARIF.");

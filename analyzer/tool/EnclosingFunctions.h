@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 /// aliasguard-check's own checks, enabled in every run, never reporting:
 /// `aliasguard-internal-enclosing-functions` fills `enclosingFunctions()`;
@@ -48,6 +48,6 @@ private:
 /// The extents recorded in this process, for every translation unit it analysed.
 FunctionExtents &enclosingFunctions();
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_ENCLOSINGFUNCTIONS_H

@@ -5,7 +5,7 @@
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/Support/JSON.h"
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 Position SourceFiles::locate(llvm::StringRef FilePath, unsigned FileOffset) {
   Position P;
@@ -102,4 +102,4 @@ void writeJson(llvm::ArrayRef<ClangTidyError> Errors,
      << '\n';
 }
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli

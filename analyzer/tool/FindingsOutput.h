@@ -14,7 +14,7 @@ namespace clang::tidy {
 struct ClangTidyError;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 /// Line and column (both 1-based, columns in bytes as Clang counts them) of a file offset,
 /// and the text of that line. Line 0: the file or offset is unknown.
@@ -42,6 +42,6 @@ void writeText(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors, llvm::raw_ost
 void writeJson(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                llvm::ArrayRef<std::string> Fingerprints, llvm::raw_ostream &OS);
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_FINDINGSOUTPUT_H

@@ -12,7 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include <optional>
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 std::string canonicalFile(llvm::StringRef Path, llvm::StringRef Base) {
   llvm::SmallString<256> Absolute(Path);
@@ -181,4 +181,4 @@ llvm::Error Baseline::write(llvm::StringRef Path,
   return llvm::Error::success();
 }
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli

@@ -23,7 +23,7 @@ namespace clang::tidy {
 struct ClangTidyError;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 /// The lines a unified diff adds or changes in each file (absolute, canonical paths).
 class ChangedLines {
@@ -64,6 +64,6 @@ private:
 /// from diffs, compile databases and diagnostics compare equal.
 std::string canonicalFile(llvm::StringRef Path, llvm::StringRef Base = "");
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_GATING_H

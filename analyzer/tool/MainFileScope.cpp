@@ -8,7 +8,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include <vector>
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 namespace {
 
@@ -17,11 +17,11 @@ using namespace clang::ast_matchers;
 // Note [Main-file traversal]
 // The checks match only functions in the main file, but clang-tidy's MatchFinder still
 // visits every declaration of the translation unit and memoizes matcher results for each:
-// on a file including <torch/torch.h> that is a quarter of the tool's time and 470 MB of
-// its memory (bench/README.md, "Analyzer"). The translation unit is the first node the
-// MatchFinder visits, so this check, on seeing it, narrows the ASTContext's traversal scope
-// to the top-level declarations written in the main file, the way clangd does; the
-// traversal that follows visits only those. aliasguard-check runs no other clang-tidy
+// on a file including <torch/torch.h> that is much of the tool's time and memory (figures in
+// bench/README.md, "Analyzer"). The translation unit is the first node the MatchFinder
+// visits, so this check, on seeing it, narrows the ASTContext's traversal scope to the
+// top-level declarations written in the main file, the way clangd does; the traversal that
+// follows visits only those. aliasguard-check runs no other clang-tidy
 // checks, so nothing loses a header declaration it wanted; the clang-tidy plugin must not
 // do this, since there the traversal is shared with the user's other checks.
 
@@ -54,9 +54,9 @@ public:
 
 } // namespace
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 // Compiled into the executable (not a library), so the registration is always linked.
-static clang::tidy::ClangTidyModuleRegistry::Add<aliasguard::check::MainFileScopeModule>
+static clang::tidy::ClangTidyModuleRegistry::Add<aliasguard::cli::MainFileScopeModule>
     MainFileScopeRegistration("aliasguard-check-main-file-scope",
                               "aliasguard-check's main-file traversal.");

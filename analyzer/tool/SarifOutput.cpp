@@ -3,6 +3,7 @@
 #include "SarifOutput.h"
 #include "EnclosingFunctions.h"
 #include "FindingsOutput.h"
+#include "Fingerprint.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "llvm/ADT/StringExtras.h"
@@ -10,9 +11,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SHA256.h"
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 namespace {
 
@@ -103,19 +103,6 @@ unsigned codePointColumn(llvm::StringRef LineText, unsigned ByteColumn) {
     if ((static_cast<unsigned char>(LineText[I]) & 0xC0) != 0x80)
       ++Column;
   return Column;
-}
-
-std::string collapseWhitespace(llvm::StringRef Text) {
-  std::string Out;
-  for (const char C : Text.trim()) {
-    if (llvm::isSpace(C)) {
-      if (!Out.empty() && Out.back() != ' ')
-        Out += ' ';
-    } else {
-      Out += C;
-    }
-  }
-  return Out;
 }
 
 /// Builds the pieces of the log that depend on files: artifact locations and regions.
@@ -234,25 +221,11 @@ std::string defaultSourceRoot() {
   return std::string(Dir);
 }
 
-std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::StringRef Function,
-                        llvm::StringRef LineText) {
-  const std::string Snippet = collapseWhitespace(LineText);
-  llvm::SHA256 Hash;
-  for (const llvm::StringRef Part : {RuleId, Uri, Function, llvm::StringRef(Snippet)}) {
-    Hash.update(Part);
-    Hash.update(llvm::ArrayRef<uint8_t>{0});
-  }
-  const auto Digest = Hash.final();
-  return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), /*LowerCase=*/true);
-}
-
 std::vector<std::string> fingerprints(llvm::ArrayRef<ClangTidyError> Errors,
                                       const FunctionExtents &Functions,
                                       const SarifOptions &Options) {
   LocationWriter Locations(Options);
-  // Identical fingerprints (the same line flagged twice in one function) are told apart by
-  // their order, as GitHub does for its own line hashes.
-  llvm::StringMap<unsigned> Seen;
+  OccurrenceCounter Occurrences;
   std::vector<std::string> Result;
   for (const ClangTidyError &E : Errors) {
     std::string Uri;
@@ -263,8 +236,8 @@ std::vector<std::string> fingerprints(llvm::ArrayRef<ClangTidyError> Errors,
     }
     const llvm::StringRef Function =
         Functions.lookup(E.Message.FilePath, E.Message.FileOffset);
-    const std::string Print = fingerprint(E.DiagnosticName, Uri, Function, LineText);
-    Result.push_back(Print + ":" + std::to_string(++Seen[Print]));
+    Result.push_back(
+        Occurrences.number(fingerprint(E.DiagnosticName, Uri, Function, LineText)));
   }
   return Result;
 }
@@ -340,4 +313,4 @@ void writeSarif(llvm::ArrayRef<ClangTidyError> Errors, const FunctionExtents &Fu
   OS << llvm::formatv("{0:2}", Log) << '\n';
 }
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli

@@ -20,7 +20,7 @@ namespace clang::tidy {
 struct ClangTidyError;
 } // namespace clang::tidy
 
-namespace aliasguard::check {
+namespace aliasguard::cli {
 
 class FunctionExtents;
 
@@ -33,14 +33,9 @@ struct SarifOptions {
 /// level, as `git rev-parse --show-toplevel` finds it), else the current directory.
 std::string defaultSourceRoot();
 
-/// `aliasguardFingerprint/v1` before its occurrence suffix: SHA-256 (first 16 bytes, hex)
-/// of rule id, repository-relative URI, enclosing function and the flagged line with its
-/// whitespace collapsed, separated by NUL bytes.
-std::string fingerprint(llvm::StringRef RuleId, llvm::StringRef Uri, llvm::StringRef Function,
-                        llvm::StringRef LineText);
-
-/// The `aliasguardFingerprint/v1` value of each finding, `HASH:N` (N counts equal hashes
-/// in order), or "" for a finding without a file. Baselines record the same values.
+/// The `aliasguardFingerprint/v1` value of each finding (Fingerprint.h), `HASH:N` (N counts
+/// equal hashes in order), or "" for a finding without a file. Baselines record the same
+/// values.
 std::vector<std::string> fingerprints(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                                       const FunctionExtents &Functions,
                                       const SarifOptions &Options);
@@ -52,6 +47,6 @@ void writeSarif(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                 const FunctionExtents &Functions, llvm::ArrayRef<std::string> Fingerprints,
                 const SarifOptions &Options, llvm::raw_ostream &OS);
 
-} // namespace aliasguard::check
+} // namespace aliasguard::cli
 
 #endif // AG_ANALYZER_SARIFOUTPUT_H

@@ -18,6 +18,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -29,9 +30,10 @@ llvm::cl::opt<std::string> Checks("checks", llvm::cl::cat(Category),
                                   llvm::cl::desc("Glob of checks to run after "
                                                  "'-*,aliasguard-*' (e.g. "
                                                  "'-aliasguard-stale-snapshot')"));
-llvm::cl::opt<std::string> Format("format", llvm::cl::cat(Category), llvm::cl::init("text"),
-                                  llvm::cl::desc("Output format: text, json or sarif "
-                                                 "(SARIF 2.1.0)"));
+llvm::cl::opt<std::string> FormatName("format", llvm::cl::cat(Category),
+                                      llvm::cl::init("text"),
+                                      llvm::cl::desc("Output format: text, json or sarif "
+                                                     "(SARIF 2.1.0)"));
 llvm::cl::opt<std::string> Output("output", llvm::cl::cat(Category),
                                   llvm::cl::desc("Write findings to this file, not stdout"));
 llvm::cl::opt<std::string> ConfigFile("config-file", llvm::cl::cat(Category),
@@ -109,7 +111,7 @@ int main(int argc, const char **argv) {
   std::vector<const char *> Args = takeFilter(argc, argv, Filter, FilterMissing);
   if (FilterMissing) {
     llvm::errs() << "aliasguard-check: error: --filter needs a regular expression\n";
-    return aliasguard::check::ToolError;
+    return aliasguard::cli::ToolError;
   }
   int ArgCount = static_cast<int>(Args.size());
   llvm::cl::extrahelp FilterHelp(
@@ -122,7 +124,7 @@ int main(int argc, const char **argv) {
                                                              llvm::cl::ZeroOrMore);
   if (!Parser) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parser.takeError());
-    return aliasguard::check::ToolError;
+    return aliasguard::cli::ToolError;
   }
   if (DumpConfig) {
     clang::tidy::ClangTidyOptions Config = clang::tidy::ClangTidyOptions::getDefaults();
@@ -157,20 +159,33 @@ int main(int argc, const char **argv) {
     if (BuildPath.empty()) {
       llvm::errs() << "aliasguard-check: error: no input files: name them, or give -p "
                       "BUILD_DIR to analyse every file of its compile_commands.json\n";
-      return aliasguard::check::ToolError;
+      return aliasguard::cli::ToolError;
     }
     std::string Error;
     WholeProject = clang::tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
     if (!WholeProject) {
       llvm::errs() << "aliasguard-check: error: no compilation database in '" << BuildPath
                    << "': " << Error << '\n';
-      return aliasguard::check::ToolError;
+      return aliasguard::cli::ToolError;
     }
   }
 
-  aliasguard::check::RunOptions Options;
+  for (const std::string &File : Parser->getSourcePathList())
+    if (!llvm::sys::fs::exists(File)) {
+      llvm::errs() << "aliasguard-check: error: no such file: '" << File << "'\n";
+      return aliasguard::cli::ToolError;
+    }
+  const std::optional<aliasguard::cli::OutputFormat> Format =
+      aliasguard::cli::parseOutputFormat(FormatName);
+  if (!Format) {
+    llvm::errs() << "aliasguard-check: error: --format must be text, json or sarif, got '"
+                 << FormatName << "'\n";
+    return aliasguard::cli::ToolError;
+  }
+
+  aliasguard::cli::RunOptions Options;
   Options.Checks = Checks;
-  Options.Format = Format;
+  Options.Format = *Format;
   Options.OutputFile = Output;
   Options.ConfigFile = ConfigFile;
   Options.SourceRoot = SourceRoot;
@@ -181,6 +196,6 @@ int main(int argc, const char **argv) {
   Options.BaselineFile = BaselineFile;
   Options.WriteBaselineFile = WriteBaseline;
   Options.DiffBase = DiffBase;
-  return aliasguard::check::runChecks(WholeProject ? *WholeProject : Parser->getCompilations(),
+  return aliasguard::cli::runChecks(WholeProject ? *WholeProject : Parser->getCompilations(),
                                       Parser->getSourcePathList(), Options);
 }

@@ -8,12 +8,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "FindingsForwarder.h"
+#include "FrontEnd.h"
 
-#include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include <optional>
 #include <string>
 
 namespace aliasguard::plugin {
@@ -31,14 +29,18 @@ protected:
                                                         llvm::StringRef File) override {
     return std::make_unique<FindingsForwarder>(
         Compiler, File,
-        std::make_unique<clang::tidy::ClangTidyContext>(optionsProvider(Compiler)));
+        std::make_unique<clang::tidy::ClangTidyContext>(frontend::makeOptionsProvider(
+            Selection,
+            // The compiler's file system, so that -ivfsoverlay applies to .clang-tidy
+            // lookups too.
+            llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(&Compiler.getVirtualFileSystem()))));
   }
 
   bool ParseArgs(const clang::CompilerInstance &Compiler,
                  const std::vector<std::string> &Args) override {
     for (llvm::StringRef Arg : Args) {
       if (Arg.consume_front(ChecksArg)) {
-        Checks = Arg.str();
+        Selection.Checks = Arg.str();
       } else if (Arg.consume_front(ConfigFileArg)) {
         if (!readConfigFile(Compiler, Arg))
           return false;
@@ -59,47 +61,19 @@ protected:
 
 private:
   bool readConfigFile(const clang::CompilerInstance &Compiler, llvm::StringRef Path) {
-    clang::DiagnosticsEngine &Diags = Compiler.getDiagnostics();
-    auto Text = llvm::MemoryBuffer::getFile(Path);
-    if (!Text) {
+    auto Config = frontend::readConfigFile(Path, "config file");
+    if (!Config) {
+      clang::DiagnosticsEngine &Diags = Compiler.getDiagnostics();
       Diags.Report(Diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
-                                         "aliasguard plugin: cannot read config file '%0': %1"))
-          << Path << Text.getError().message();
+                                         "aliasguard plugin: %0"))
+          << llvm::toString(Config.takeError());
       return false;
     }
-    auto Parsed = clang::tidy::parseConfiguration((*Text)->getMemBufferRef());
-    if (!Parsed) {
-      Diags.Report(Diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
-                                         "aliasguard plugin: invalid config file '%0': %1"))
-          << Path << Parsed.getError().message();
-      return false;
-    }
-    Config = std::move(*Parsed);
+    Selection.Config = std::move(*Config);
     return true;
   }
 
-  // The same layering as aliasguard-check (tool/CheckRunner.cpp): `.clang-tidy` files next
-  // to the source, or the config file, contribute CheckOptions; the checks that run are
-  // aliasguard's only, narrowed by checks=.
-  std::unique_ptr<clang::tidy::ClangTidyOptionsProvider>
-  optionsProvider(clang::CompilerInstance &Compiler) const {
-    clang::tidy::ClangTidyOptions Defaults = clang::tidy::ClangTidyOptions::getDefaults();
-    Defaults.Checks = "-*,aliasguard-*";
-    clang::tidy::ClangTidyOptions Overrides;
-    Overrides.Checks = "-*,aliasguard-*";
-    if (!Checks.empty())
-      *Overrides.Checks += "," + Checks;
-    if (Config)
-      return std::make_unique<clang::tidy::ConfigOptionsProvider>(
-          clang::tidy::ClangTidyGlobalOptions(), Defaults, *Config, Overrides);
-    // The compiler's file system, so that -ivfsoverlay applies to .clang-tidy lookups too.
-    return std::make_unique<clang::tidy::FileOptionsProvider>(
-        clang::tidy::ClangTidyGlobalOptions(), Defaults, Overrides,
-        llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>(&Compiler.getVirtualFileSystem()));
-  }
-
-  std::string Checks;
-  std::optional<clang::tidy::ClangTidyOptions> Config;
+  frontend::CheckSelection Selection;
 };
 
 } // namespace

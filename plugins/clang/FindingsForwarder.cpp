@@ -1,14 +1,13 @@
 //===--- FindingsForwarder.cpp --------------------------------------------===//
 
 #include "FindingsForwarder.h"
+#include "FrontEnd.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyModule.h" // ~ClangTidyASTConsumerFactory needs it complete
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
-#include <algorithm>
-#include <tuple>
 #include <vector>
 
 namespace aliasguard::plugin {
@@ -48,12 +47,7 @@ FindingsForwarder::FindingsForwarder(clang::CompilerInstance &Compiler, llvm::St
 void FindingsForwarder::HandleTranslationUnit(clang::ASTContext &Ctx) {
   MultiplexConsumer::HandleTranslationUnit(Ctx);
   std::vector<ClangTidyError> Findings = Collector->take();
-  // aliasguard-check's order, so that the front ends print the same sequence.
-  std::stable_sort(Findings.begin(), Findings.end(),
-                   [](const ClangTidyError &A, const ClangTidyError &B) {
-                     return std::tie(A.Message.FilePath, A.Message.FileOffset) <
-                            std::tie(B.Message.FilePath, B.Message.FileOffset);
-                   });
+  frontend::sortFindings(Findings);
   for (const ClangTidyError &Finding : Findings)
     report(Finding);
 }

@@ -55,6 +55,7 @@ install)
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardConfig.cmake"
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardConfigVersion.cmake"
     "$AG_LIBDIR/cmake/AliasGuard/AliasGuardTargets.cmake"
+    "$AG_LIBDIR/cmake/AliasGuard/AliasGuardRuntime.cmake"
     "$AG_LIBDIR/pkgconfig/aliasguard.pc" "$AG_LIBDIR/pkgconfig/aliasguard-checked.pc"
     bin/aliasguard-report)
   if [ "$AG_HAS_ANALYZER" = ON ]; then

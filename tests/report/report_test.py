@@ -15,6 +15,9 @@
   report_test.py fingerprints --tool T --source-dir S --exe SEED_CHECKED
       partialFingerprints are stable across runs and input orders, and when the source gets
       a line inserted above the finding
+  report_test.py fingerprint_vectors --tool T --source-dir S
+      the fingerprints of tests/analyzer/sarif/fingerprint-vectors.json, which
+      aliasguard-check's fingerprint is held to as well
   report_test.py schema       --tool T --source-dir S --exe SEED_CHECKED --schema FILE
       the logs validate against the official SARIF 2.1.0 schema (exit 77 with the reason
       when the schema or python3-jsonschema is absent)
@@ -24,6 +27,8 @@ Standard library only, except `schema` (Debian's python3-jsonschema).
 """
 import argparse
 import glob
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -34,21 +39,11 @@ import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import sarif_schema  # noqa: E402  (tests/sarif_schema.py)
+from sarif_testing import check_schema, expect, results, run_mode  # noqa: E402
 
-SKIP = 77
 CHECKED_EXIT = 23
 FINGERPRINT = "aliasguardRuntimeFingerprint/v1"
 SEED = os.path.join("examples", "seed_state_dict.cpp")
-
-
-class Failure(Exception):
-    pass
-
-
-def expect(condition, what):
-    if not condition:
-        raise Failure(what)
 
 
 def run_tool(args, tool_args, expected=(0,), stdin=None, cwd=None):
@@ -63,13 +58,8 @@ def run_tool(args, tool_args, expected=(0,), stdin=None, cwd=None):
 def sarif(args, inputs, extra=(), expected=(0,), stdin=None, cwd=None):
     run = run_tool(args, ["--to-sarif", *extra, *inputs], expected, stdin, cwd)
     log = json.loads(run.stdout)
-    expect(log.get("version") == "2.1.0", "version is not 2.1.0")
-    expect(len(log.get("runs", [])) == 1, "expected exactly one run")
+    results(log)  # SARIF 2.1.0, one run
     return log, run.stderr
-
-
-def results(log):
-    return log["runs"][0]["results"]
 
 
 def run_seed(args, work, options, name="ag", runs=1):
@@ -439,36 +429,55 @@ def test_fingerprints(args):
     return 0
 
 
-def test_schema(args):
-    validator, reason = sarif_schema.validator(args.schema)
-    if validator is None:
-        print("SKIP: " + reason)
-        return SKIP
-    src = os.path.realpath(args.source_dir)
-    checked = 0
-    with tempfile.TemporaryDirectory() as work:
-        logs = []
-        for options in ("", "detect=write", "domains=handle"):
-            files, _ = run_seed(args, work, options, name="ag-" + (options.split("=")[-1] or "read"))
-            logs.append((options or "default", sarif(args, files, ["--source-root", src])[0]))
-        # Outside the root (file:// URIs), and empty.
-        logs.append(("outside the root", sarif(args, files, ["--source-root", work])[0]))
-        logs.append(("empty", sarif(args, [], stdin="")[0]))
-        for name, log in logs:
-            errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
-            expect(not errors, f"{name}: the log does not validate:\n" + "\n".join(
-                f"  at {'/'.join(map(str, e.path))}: {e.message}" for e in errors[:10]))
-            checked += len(results(log))
-            print(f"{name}: valid SARIF 2.1.0, {len(results(log))} results")
-    expect(checked > 0, "no results validated")
-    print(f"OK: {len(logs)} logs, {checked} results validated")
+def load_tool(path):
+    """aliasguard-report (a script without a .py suffix) as a module."""
+    loader = importlib.machinery.SourceFileLoader("aliasguard_report", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_vectors(args):
+    tool = load_tool(args.tool)
+    path = os.path.join(args.source_dir, "tests", "analyzer", "sarif", "fingerprint-vectors.json")
+    with open(path, encoding="utf-8") as f:
+        vectors = json.load(f)
+    cases = vectors["fingerprints"]
+    expect(len(cases) >= 10, f"{path}: only {len(cases)} fingerprint vectors")
+    wrong = [f"  {v['name']}: {got}, expected {v['expected']}" for v in cases
+             for got in [tool.fingerprint(v["rule"], v["uri"], v["function"], v["line"].encode())]
+             if got != v["expected"]]
+    expect(not wrong, "fingerprints differ from the vectors:\n" + "\n".join(wrong))
+    print(f"ok: {len(cases)} fingerprint vectors")
+    expect(vectors["occurrences"], f"{path}: no occurrence vectors")
+    for v in vectors["occurrences"]:
+        counter = tool.Occurrences()
+        got = [counter.number(h) for h in v["hashes"]]
+        expect(got == v["expected"], f"{v['name']}: {got}, expected {v['expected']}")
+    print(f"ok: {len(vectors['occurrences'])} occurrence vectors")
     return 0
+
+
+def test_schema(args):
+    src = os.path.realpath(args.source_dir)
+
+    def logs():
+        with tempfile.TemporaryDirectory() as work:
+            for options in ("", "detect=write", "domains=handle"):
+                files, _ = run_seed(args, work, options,
+                                    name="ag-" + (options.split("=")[-1] or "read"))
+                yield options or "default", sarif(args, files, ["--source-root", src])[0]
+            # Outside the root (file:// URIs), and empty.
+            yield "outside the root", sarif(args, files, ["--source-root", work])[0]
+            yield "empty", sarif(args, [], stdin="")[0]
+    return check_schema(args.schema, logs())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["cli", "garbage", "seed", "fingerprints", "schema"])
+    parser.add_argument("mode", choices=["cli", "garbage", "seed", "fingerprints",
+                                         "fingerprint_vectors", "schema"])
     parser.add_argument("--tool", required=True)
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--exe")
@@ -478,12 +487,9 @@ def main():
     args.tool = os.path.abspath(args.tool)
     if args.mode in ("seed", "fingerprints", "schema") and not args.exe:
         parser.error(f"{args.mode} needs --exe")
-    try:
-        return {"cli": test_cli, "garbage": test_garbage, "seed": test_seed,
-                "fingerprints": test_fingerprints, "schema": test_schema}[args.mode](args)
-    except Failure as e:
-        print(f"FAIL: {e}")
-        return 1
+    return run_mode({"cli": test_cli, "garbage": test_garbage, "seed": test_seed,
+                     "fingerprints": test_fingerprints, "fingerprint_vectors": test_vectors,
+                     "schema": test_schema}, args)
 
 
 if __name__ == "__main__":
