@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CheckRunner.h"
+#include "FrontEnd.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -129,13 +130,11 @@ int main(int argc, const char **argv) {
   if (DumpConfig) {
     clang::tidy::ClangTidyOptions Config = clang::tidy::ClangTidyOptions::getDefaults();
     if (!ConfigFile.empty()) {
-      auto Text = llvm::MemoryBuffer::getFile(ConfigFile);
-      auto Parsed = Text ? clang::tidy::parseConfiguration((*Text)->getMemBufferRef())
-                         : llvm::ErrorOr<clang::tidy::ClangTidyOptions>(Text.getError());
+      auto Parsed = aliasguard::frontend::readConfigFile(ConfigFile, "--config-file");
       if (!Parsed) {
-        llvm::errs() << "aliasguard-check: error: cannot read --config-file '" << ConfigFile
-                     << "': " << Parsed.getError().message() << '\n';
-        return aliasguard::check::ToolError;
+        llvm::errs() << "aliasguard-check: error: " << llvm::toString(Parsed.takeError())
+                     << '\n';
+        return aliasguard::cli::ToolError;
       }
       Config.mergeWith(*Parsed, 0);
     }
