@@ -44,13 +44,13 @@ def runtime_kinds(path):
     return kinds
 
 
-def tool_rules(path):
+def load_tool(path):
+    """aliasguard-report (a script without a .py suffix) as a module."""
     sys.dont_write_bytecode = True  # no __pycache__ next to the tool in the source tree
     loader = importlib.machinery.SourceFileLoader("aliasguard_report", path)
-    spec = importlib.util.spec_from_loader("aliasguard_report", loader)
-    module = importlib.util.module_from_spec(spec)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
     loader.exec_module(module)
-    return module.RULES
+    return module
 
 
 def main():
@@ -59,7 +59,7 @@ def main():
     parser.add_argument("--kinds", required=True)
     args = parser.parse_args()
     kinds = runtime_kinds(args.kinds)
-    rules = tool_rules(args.tool)
+    rules = load_tool(args.tool).RULES
     problems = []
     if not kinds:
         problems.append(f"no kinds in {args.kinds}")

@@ -27,8 +27,6 @@ Standard library only, except `schema` (Debian's python3-jsonschema).
 """
 import argparse
 import glob
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -40,6 +38,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from sarif_testing import check_schema, expect, results, run_mode  # noqa: E402
+from kinds_test import load_tool, runtime_kinds  # noqa: E402  (its directory is on sys.path)
 
 CHECKED_EXIT = 23
 FINGERPRINT = "aliasguardRuntimeFingerprint/v1"
@@ -117,15 +116,6 @@ def source_line(path, line):
 
 # --- modes ---------------------------------------------------------------------------------
 
-def runtime_kinds(src):
-    path = os.path.join(src, "runtime", "include", "aliasguard", "tracker", "violation_kinds.h")
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    kinds = re.findall(r'^\s+X\(\w+, "([a-z-]+)",', text, re.M)
-    expect(kinds, "no kind names found in violation_kinds.h")
-    return kinds
-
-
 def test_cli(args):
     src = os.path.realpath(args.source_dir)
     run = run_tool(args, ["--help"])
@@ -158,7 +148,9 @@ def test_cli(args):
     expect(driver["name"] == "aliasguard-runtime", "driver name")
     expect(driver["version"] == args.project_version, f"driver version {driver['version']}")
     ids = [r["id"] for r in driver["rules"]]
-    kinds = runtime_kinds(src)
+    kinds = [name for _, name, _, _ in runtime_kinds(os.path.join(
+        src, "runtime", "include", "aliasguard", "tracker", "violation_kinds.h"))]
+    expect(kinds, "no kind names found in violation_kinds.h")
     expect(sorted(ids) == sorted(kinds), f"rules {ids}, the runtime's kinds {kinds}")
     for rule in driver["rules"]:
         for key in ("shortDescription", "fullDescription"):
@@ -427,14 +419,6 @@ def test_fingerprints(args):
         expect(fingerprints(reindented) == fingerprints(first), "reindenting changed fingerprints")
         print("ok: editing the flagged line changes its fingerprint, reindenting does not")
     return 0
-
-
-def load_tool(path):
-    """aliasguard-report (a script without a .py suffix) as a module."""
-    loader = importlib.machinery.SourceFileLoader("aliasguard_report", path)
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-    loader.exec_module(module)
-    return module
 
 
 def test_vectors(args):
