@@ -24,47 +24,23 @@ using tr::detail::Site;
 //   ({file, function, line}); a write's Site is kept in the storage's log, so its strings are
 //   interned first (a per-thread cache keyed by the caller's pointer keeps the usual
 //   __FILE__/__func__ literals off the global intern lock);
-// - a C handle is the first member of a standard-layout ag_handle that also holds the Site
-//   of its creation. Its Handle's own `created` is the fixed marker c_origin(), and
-//   created_site() (used when a report names where the observer was made) recognises the
-//   marker and reads the Site from the enclosing ag_handle. Handle stays 64 bytes.
+// - a C handle is a SitedHandle: a Handle first, then the Site of its creation. Its Handle's
+//   own `created` is a fixed marker (sites.cpp), and created_site() (used when a report names
+//   where the observer was made) recognises the marker and reads the Site from the enclosing
+//   SitedHandle. Handle stays 64 bytes. Dispatcher layers make SitedHandles the same way.
 
 struct ag_storage {
   ag_storage(std::size_t nbytes, int device_type, int device_index) : storage(nbytes, device_type, device_index) {}
   tr::Storage storage;
 };
 
-struct ag_handle {
-  ag_handle(tr::Storage& s, tr::Extent e, tr::Owner owner, std::uint32_t label, const std::source_location& marker,
-            Site at)
-      : handle(s, e, owner, label, marker), created(at) {}
-  ag_handle(const tr::Handle& source, tr::Storage& s, tr::Extent e, const std::source_location& marker, Site at)
-      : handle(source, s, e, marker), created(at) {}
-  tr::Handle handle;  // first: see Note [C origins]
-  Site created;
+struct ag_handle : tr::SitedHandle {
+  using SitedHandle::SitedHandle;
 };
-static_assert(std::is_standard_layout_v<ag_handle>,
-              "created_site() converts a Handle* to its enclosing ag_handle*; see Note [C origins]");
 
 namespace {
 
-std::source_location c_origin() { return std::source_location::current(); }
-
-const std::source_location& marker() {
-  static const std::source_location m = c_origin();
-  return m;
-}
-
-struct InternedStrings {
-  std::mutex lock;
-  std::unordered_set<std::string> strings;
-};
-
-const char* intern_slow(const char* s) {
-  static auto* table = new InternedStrings;  // never destroyed: reports may run at exit
-  std::lock_guard guard(table->lock);
-  return table->strings.emplace(s).first->c_str();
-}
+const char* intern_slow(const char* s) { return tr::intern_site(s, 0, "").file; }
 
 const char* intern(const char* s) {
   if (!s) return "";
@@ -107,18 +83,6 @@ void internal_error(const char* fn, const std::exception& e) {
 }
 
 }  // namespace
-
-namespace aliasguard::tracker::detail {
-
-Site created_site(const Handle& handle) {
-  const std::source_location created = handle.created();
-  if (created.line() == marker().line() && std::strcmp(created.file_name(), marker().file_name()) == 0 &&
-      std::strcmp(created.function_name(), marker().function_name()) == 0)
-    return reinterpret_cast<const ag_handle*>(&handle)->created;
-  return site_of(created);
-}
-
-}  // namespace aliasguard::tracker::detail
 
 extern "C" {
 
@@ -165,7 +129,7 @@ ag_handle* ag_track_handle_create(ag_storage* storage, uint64_t offset, uint64_t
   try {
     const tr::Owner owner{static_cast<tr::OwnerKind>(owner_kind), owner_id};
     return new ag_handle(storage->storage, bytes(offset, length), owner, tr::intern_label(label ? label : ""),
-                         marker(), interned_site(file, line, function));
+                         interned_site(file, line, function));
   } catch (const std::exception& e) {
     internal_error("ag_track_handle_create", e);
     return nullptr;
@@ -181,7 +145,7 @@ ag_handle* ag_track_handle_view(const ag_handle* source, uint64_t offset, uint64
   tr::Storage& s = source->handle.storage();
   if (!in_bounds("ag_track_handle_view", s, offset, length)) return nullptr;
   try {
-    return new ag_handle(source->handle, s, bytes(offset, length), marker(), interned_site(file, line, function));
+    return new ag_handle(source->handle, s, bytes(offset, length), interned_site(file, line, function));
   } catch (const std::exception& e) {
     internal_error("ag_track_handle_view", e);
     return nullptr;

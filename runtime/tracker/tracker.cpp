@@ -123,6 +123,10 @@ struct Finding {
 std::vector<std::string> symbolize(const std::vector<void*>& frames) {
   std::vector<std::string> out;
   if (frames.empty()) return out;
+  if (auto describe = detail::site_hooks().describe) {
+    for (void* pc : frames) out.push_back(describe(pc));
+    return out;
+  }
   char** names = backtrace_symbols(frames.data(), static_cast<int>(frames.size()));
   for (std::size_t k = 0; k < frames.size(); ++k) out.emplace_back(names ? names[k] : "?");
   std::free(names);  // NOLINT: backtrace_symbols returns one malloc'd block
@@ -349,6 +353,8 @@ std::uint32_t Storage::generation() const {
   return state_->generation;
 }
 
+void Storage::record_write_sites() { state_->record_write_sites.store(true, std::memory_order_relaxed); }
+
 void Storage::reset() {
   // The epoch keeps counting (handles compare against it); only the history goes, so no
   // handle can see a write made to the previous contents.
@@ -447,6 +453,13 @@ void Handle::read(Origin at) {
 
 void Handle::write(Origin at) { StorageState::write(*this, detail::site_of(at)); }
 
+void Handle::read(const Site& at) {
+  if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
+  StorageState::read(*this, at);
+}
+
+void Handle::write(const Site& at) { StorageState::write(*this, at); }
+
 // Note [Epochs]
 // Each storage counts its writes (epoch) and each handle remembers the epoch it last
 // observed. A read compares the two: equal means nothing changed, and costs two atomic
@@ -463,17 +476,28 @@ __attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
   Storage& s = *h.storage_;
   if (h.observed_.load(std::memory_order_relaxed) == s.epoch_.load(std::memory_order_acquire)) return;
   std::optional<Finding> found;
+  std::uint64_t now = 0;
+  std::uint64_t observed = 0;
   {
     std::lock_guard guard(s.state_->lock);
-    const std::uint64_t now = s.epoch_.load(std::memory_order_relaxed);
-    const std::uint64_t observed = h.observed_.load(std::memory_order_relaxed);
+    now = s.epoch_.load(std::memory_order_relaxed);
+    observed = h.observed_.load(std::memory_order_relaxed);
     if (observed >= now) return;
     if (s.state_->log) found = find_conflict(*s.state_->log, observer_of(h, at, now), observed);
     h.observed_.store(now, std::memory_order_relaxed);
   }
   if (!found) return;
   fill_storage(*found, s);
-  found->observer.stack = detail::capture_stack();
+  if (at.file == nullptr) {
+    found->observer.at = detail::resolve_deferred(found->observer.stack);
+    if (is_not_a_use(found->observer.at)) {  // See Note [Deferred sites]
+      std::lock_guard guard(s.state_->lock);
+      if (h.observed_.load(std::memory_order_relaxed) == now) h.observed_.store(observed, std::memory_order_relaxed);
+      return;
+    }
+  } else {
+    found->observer.stack = detail::capture_stack();
+  }
   report_finding(*found);
 }
 
@@ -486,13 +510,19 @@ void StorageState::catch_up(Handle& h, std::uint64_t epoch) {
   if (h.observed_.load(std::memory_order_relaxed) == epoch - 1) h.observed_.store(epoch, std::memory_order_relaxed);
 }
 
-__attribute__((noinline)) void StorageState::write(Handle& h, const Site& at) {
+__attribute__((noinline)) void StorageState::write(Handle& h, const Site& given) {
   Storage& s = *h.storage_;
   StorageState& st = *s.state_;
   const detail::Options& options = detail::options();
   const bool eager = options.detect == detail::DetectMode::Write;
   std::vector<void*> stack;
-  if (options.stack_depth > 0) stack = detail::capture_stack();
+  Site at = given;
+  if (given.file == nullptr) {  // See Note [Deferred sites]
+    at = eager || st.record_write_sites.load(std::memory_order_relaxed) ? detail::resolve_deferred(stack)
+                                                                         : detail::kUnrecordedSite;
+  } else if (options.stack_depth > 0) {
+    stack = detail::capture_stack();
+  }
   std::vector<Finding> found;
   {
     std::lock_guard guard(st.lock);

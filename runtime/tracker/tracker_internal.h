@@ -17,12 +17,8 @@
 namespace aliasguard::tracker::detail {
 
 /// A call site whose strings outlive every report: the static strings of a
-/// std::source_location, or strings the C ABI interned. See Note [C origins] in c_api.cpp.
-struct Site {
-  const char* file = "";
-  const char* function = "";
-  std::uint32_t line = 0;
-};
+/// std::source_location, interned strings (the C ABI, intern_site()), or kDeferredSite.
+using Site = tracker::Site;
 
 inline Site site_of(const std::source_location& at) {
   return Site{at.file_name(), at.function_name(), at.line()};
@@ -35,6 +31,15 @@ Site created_site(const Handle& handle);
 /// Up to options().stack_depth return addresses of the caller, innermost first; empty when
 /// stack_depth is 0.
 std::vector<void*> capture_stack();
+
+/// The hooks set_site_hooks() installed (all null until then).
+const SiteHooks& site_hooks();
+/// Resolves kDeferredSite through the hooks, on the accessing thread, with up to
+/// options().stack_depth frames in `stack`; a site the hooks cannot give prints as unknown.
+Site resolve_deferred(std::vector<void*>& stack);
+/// The site a write given kDeferredSite keeps when no other owner can see it: such a write is
+/// never reported (see Note [Deferred sites]), so nothing is spent finding where it was made.
+inline constexpr Site kUnrecordedSite{"", "", 0};
 
 /// One logged write.
 struct LoggedWrite {
@@ -129,10 +134,11 @@ struct StorageState {
   SpinLock lock;
   std::uint32_t generation = 0;
   std::unique_ptr<WriteLog> log;
+  std::atomic<bool> record_write_sites{false};  // Storage::record_write_sites()
   std::unordered_set<const Handle*> live;  // only when keeps_live_handles()
 
-  // Entry points that take a Site rather than a std::source_location (the C ABI); the
-  // public Handle::read/write forward here. StorageState is a friend of Storage and Handle.
+  // Entry points that take a Site rather than a std::source_location; the public
+  // Handle::read/write forward here. StorageState is a friend of Storage and Handle.
   static void read(Handle& handle, const Site& at);
   static void write(Handle& handle, const Site& at);
   static void catch_up(Handle& handle, std::uint64_t epoch);

@@ -10,6 +10,7 @@
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aliasguard::tracker {
 
@@ -29,6 +30,37 @@ struct Owner {
   OwnerKind kind = OwnerKind::User;
   std::uint32_t id = 0;
 };
+
+/// A call site given as strings, for accesses that have no std::source_location (a tensor
+/// library's dispatcher, the C ABI). The strings must outlive every report: literals, or
+/// what intern_site() returns.
+struct Site {
+  const char* file = "";
+  const char* function = "";
+  std::uint32_t line = 0;
+};
+/// `file` and `function` copied into storage that lives as long as the process.
+Site intern_site(std::string_view file, std::uint32_t line, std::string_view function);
+/// An access whose site is found only when a report needs it. See Note [Deferred sites].
+inline constexpr Site kDeferredSite{nullptr, nullptr, 0};
+/// What SiteHooks::current returns for a read that is not a use of the values (printing a
+/// tensor for a person): it is not reported and the handle stays as it was.
+inline constexpr Site kNotAUseSite{nullptr, nullptr, 1};
+inline bool is_not_a_use(const Site& s) { return s.file == nullptr && s.line == 1; }
+
+/// How a caller that passes kDeferredSite supplies sites. See Note [Deferred sites].
+struct SiteHooks {
+  /// The access now being made on this thread: its site, and in `stack` up to `depth` return
+  /// addresses of its callers, innermost first.
+  Site (*current)(std::vector<void*>& stack, int depth) = nullptr;
+  /// One report line for a return address ("0x4012ab in train() train.cpp:42").
+  std::string (*describe)(void* pc) = nullptr;
+};
+/// Installs `hooks` for the process (a tensor library's layer does, once, at load).
+void set_site_hooks(const SiteHooks& hooks);
+/// Whether every family of views is its own owner (ALIASGUARD_OPTIONS=domains=handle): a
+/// layer that tracks only storages a snapshot or module shares must then track them all.
+bool strict_domains();
 
 /// A new owner id of `kind` (never reused).
 Owner new_owner(OwnerKind kind);
@@ -77,6 +109,9 @@ class Storage {
   std::size_t nbytes() const { return nbytes_; }
   /// The buffer now holds unrelated contents (a pool reused it): forget its history.
   void reset();
+  /// From now on a write given kDeferredSite is resolved when it is made, because a handle
+  /// of another owner may report it later. See Note [Deferred sites].
+  void record_write_sites();
 
  private:
   friend class Handle;
@@ -114,9 +149,11 @@ class Handle {
   /// A read through this handle: reports every write made since this handle last observed
   /// the storage, through another owner, over overlapping bytes. O(1) when nothing changed.
   void read(Origin at);
+  void read(const Site& at);
   /// A write through this handle: logged on the storage in O(1); with detect=write, also
   /// reported against every live overlapping handle of another owner.
   void write(Origin at);
+  void write(const Site& at);
 
   Owner owner() const { return Owner{owner_kind_, owner_id_}; }
   std::uint32_t label() const { return label_; }
@@ -143,6 +180,16 @@ class Handle {
   bool exact_;
   std::uint32_t label_;
   std::uint32_t family_;  // views share one; strict mode compares families
+};
+
+/// A Handle whose creation site is a Site rather than a std::source_location (the C ABI, a
+/// dispatcher layer). Reports find the Site through the Handle: see Note [C origins].
+struct SitedHandle {
+  SitedHandle(Storage& storage, Extent extent, Owner owner, std::uint32_t label, Site created);
+  /// A view of `source` (its owner, name and what it has observed).
+  SitedHandle(const Handle& source, Storage& storage, Extent extent, Site created);
+  Handle handle;  // first: created_site() converts a Handle* to its SitedHandle*
+  Site created;
 };
 
 /// Within its scope, reads on this thread are not checked (printing a tensor for a human is

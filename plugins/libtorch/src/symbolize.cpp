@@ -1,0 +1,288 @@
+// Where an access happened in the user's code: the first frame of the calling thread's stack
+// that is not LibTorch's, the standard library's or aliasguard's, symbolized with elfutils'
+// libdw, inlined frames included (an operator call compiled at -O2 is usually inlined into
+// the user's function, so the physical frame's innermost line is in a LibTorch header and
+// the user's line is the inline's call site). Without libdw, frames print as module+offset.
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#if AG_HAS_LIBDW
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#endif
+
+#include "handles.h"
+#include "layer.h"
+
+namespace aliasguard::torch::detail {
+
+namespace {
+
+namespace tr = aliasguard::tracker;
+
+struct LogicalFrame {
+  std::string file;  // source file, or "module+0xoffset" without debug information
+  unsigned line = 0;
+  std::string function;
+  bool internal = false;
+};
+
+// The frames of one return address, innermost (inlined) first.
+struct PcInfo {
+  std::vector<LogicalFrame> frames;
+};
+
+std::string demangle(const char* name) {
+  if (name == nullptr) return {};
+  int status = 0;
+  char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string result = status == 0 && out ? out : name;
+  std::free(out);  // NOLINT: __cxa_demangle returns malloc'd memory
+  return result;
+}
+
+std::string base_name(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// Code that is not the user's: LibTorch (its libraries, and its headers inlined into the
+// user's objects), the C and C++ runtimes, and aliasguard's own layer and header.
+bool internal_module(std::string_view module) {
+  const std::string name = base_name(module);
+  for (std::string_view prefix : {"libtorch", "libc10", "libaliasguard_torch", "libc.so", "libc-", "libstdc++",
+                                  "libgomp", "libpthread", "ld-linux", "libshm", "libcaffe2", "libasan", "libtsan",
+                                  "libubsan"})
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+bool internal_file(std::string_view file) {
+  for (std::string_view part : {"/ATen/", "/c10/", "/torch/csrc/", "/caffe2/", "/include/c++/", "/bits/",
+                                "aliasguard/torch.h", "plugins/libtorch/src/"})
+    if (file.find(part) != std::string_view::npos) return true;
+  return false;
+}
+
+std::string module_offset(const char* module, std::uintptr_t offset) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "+0x%llx", static_cast<unsigned long long>(offset));
+  return (module ? std::string(module) : std::string("<unknown module>")) + buffer;
+}
+
+// The frames of `pc` from dladdr alone: module+offset and the dynamic symbol, if any.
+PcInfo describe_without_debug_info(std::uintptr_t pc) {
+  Dl_info dl{};
+  LogicalFrame f;
+  if (dladdr(reinterpret_cast<void*>(pc), &dl) != 0 && dl.dli_fname != nullptr) {
+    f.file = module_offset(dl.dli_fname, pc - reinterpret_cast<std::uintptr_t>(dl.dli_fbase));
+    f.function = demangle(dl.dli_sname);
+    f.internal = internal_module(dl.dli_fname);
+  } else {
+    f.file = module_offset(nullptr, pc);
+  }
+  return PcInfo{{f}};
+}
+
+#if AG_HAS_LIBDW
+
+const char* string_attr(Dwarf_Die* die, unsigned name) {
+  Dwarf_Attribute attr;
+  return dwarf_formstring(dwarf_attr_integrate(die, name, &attr));
+}
+
+std::string scope_name(Dwarf_Die* die) {
+  if (const char* linkage = string_attr(die, DW_AT_linkage_name)) return demangle(linkage);
+  if (const char* linkage = string_attr(die, DW_AT_MIPS_linkage_name)) return demangle(linkage);
+  const char* name = string_attr(die, DW_AT_name);
+  return name ? name : "";
+}
+
+// The functions and inlined calls that contain `pc` in `cu`, outermost first. Walked from the
+// CU down rather than with dwarf_getscopes, whose outer scopes of an inlined call are those of
+// the inline's definition, not of the function it was inlined into. Function definitions sit
+// at the CU's top level or inside namespaces; blocks and inlines nest inside them.
+bool is_code(int tag) {
+  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
+         tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
+}
+
+// Appends the functions and inlined calls under `parent` that contain `pc`; true if one does.
+// Depth-bounded: a corrupt DIE tree cannot recurse without end.
+bool collect_scopes(Dwarf_Die parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& chain, int depth) {
+  Dwarf_Die child;
+  if (depth > 64 || dwarf_child(&parent, &child) != 0) return false;
+  do {
+    const int tag = dwarf_tag(&child);
+    if (is_code(tag)) {
+      if (dwarf_haspc(&child, pc) != 1) continue;
+      if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) chain.push_back(child);
+      collect_scopes(child, pc, chain, depth + 1);
+      return true;
+    }
+    if (tag == DW_TAG_namespace && collect_scopes(child, pc, chain, depth + 1)) return true;
+  } while (dwarf_siblingof(&child, &child) == 0);
+  return false;
+}
+
+std::vector<Dwarf_Die> scopes_at(Dwarf_Die cu, Dwarf_Addr pc) {
+  std::vector<Dwarf_Die> chain;
+  collect_scopes(cu, pc, chain, 0);
+  return chain;
+}
+
+class Symbolizer {
+ public:
+  std::shared_ptr<const PcInfo> info(std::uintptr_t pc) {
+    std::lock_guard guard(lock_);
+    if (auto it = cache_.find(pc); it != cache_.end()) return it->second;
+    auto info = std::make_shared<const PcInfo>(describe(pc));
+    cache_.emplace(pc, info);
+    return info;
+  }
+
+ private:
+  bool report_modules() {
+    if (dwfl_ == nullptr) {
+      callbacks_.find_elf = dwfl_linux_proc_find_elf;
+      callbacks_.find_debuginfo = dwfl_standard_find_debuginfo;
+      callbacks_.debuginfo_path = &debuginfo_path_;
+      dwfl_ = dwfl_begin(&callbacks_);
+      if (dwfl_ == nullptr) return false;
+    }
+    dwfl_report_begin(dwfl_);
+    const int rc = dwfl_linux_proc_report(dwfl_, getpid());
+    dwfl_report_end(dwfl_, nullptr, nullptr);
+    return rc == 0;
+  }
+
+  Dwfl_Module* module_of(std::uintptr_t pc) {
+    if (dwfl_ == nullptr && !report_modules()) return nullptr;
+    Dwfl_Module* module = dwfl_addrmodule(dwfl_, pc);
+    if (module == nullptr && report_modules()) module = dwfl_addrmodule(dwfl_, pc);  // loaded since
+    return module;
+  }
+
+  PcInfo describe(std::uintptr_t pc) {
+    Dwfl_Module* module = module_of(pc);
+    if (module == nullptr) return describe_without_debug_info(pc);
+    Dwarf_Addr start = 0;
+    const char* path = dwfl_module_info(module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
+    const bool internal = path != nullptr && internal_module(path);
+    PcInfo out;
+    if (!internal) {  // LibTorch's own frames are skipped whatever they say: no need to read them
+      Dwarf_Addr bias = 0;
+      Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias);
+      Dwfl_Line* line = dwfl_module_getsrc(module, pc);
+      int lineno = 0;
+      const char* file = line ? dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr) : nullptr;
+      const std::vector<Dwarf_Die> chain = cu != nullptr ? scopes_at(*cu, pc - bias) : std::vector<Dwarf_Die>{};
+      Dwarf_Files* files = nullptr;
+      std::size_t nfiles = 0;
+      if (cu != nullptr) dwarf_getsrcfiles(cu, &files, &nfiles);
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {  // innermost first
+        Dwarf_Die scope = *it;
+        const std::string where = file ? file : "";
+        out.frames.push_back(LogicalFrame{where, static_cast<unsigned>(lineno), scope_name(&scope), internal_file(where)});
+        if (dwarf_tag(&scope) != DW_TAG_inlined_subroutine) break;
+        // The inline's call site is where the next frame out is.
+        Dwarf_Attribute attr;
+        Dwarf_Word value = 0;
+        file = nullptr;
+        if (files != nullptr && dwarf_formudata(dwarf_attr(&scope, DW_AT_call_file, &attr), &value) == 0)
+          file = dwarf_filesrc(files, value, nullptr, nullptr);
+        lineno = dwarf_formudata(dwarf_attr(&scope, DW_AT_call_line, &attr), &value) == 0 ? static_cast<int>(value) : 0;
+      }
+      if (out.frames.empty() && file != nullptr)
+        out.frames.push_back(LogicalFrame{file, static_cast<unsigned>(lineno), symbol(module, pc), internal_file(file)});
+    }
+    if (out.frames.empty()) {
+      LogicalFrame f;
+      f.file = module_offset(path, pc - start);
+      f.function = symbol(module, pc);
+      f.internal = internal;
+      out.frames.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  static std::string symbol(Dwfl_Module* module, std::uintptr_t pc) {
+    return demangle(dwfl_module_addrname(module, pc));
+  }
+
+  std::mutex lock_;  // libdw's Dwfl is not thread-safe
+  Dwfl* dwfl_ = nullptr;
+  Dwfl_Callbacks callbacks_{};
+  char* debuginfo_path_ = nullptr;
+  std::unordered_map<std::uintptr_t, std::shared_ptr<const PcInfo>> cache_;
+};
+
+#else
+
+class Symbolizer {
+ public:
+  std::shared_ptr<const PcInfo> info(std::uintptr_t pc) {
+    return std::make_shared<const PcInfo>(describe_without_debug_info(pc));
+  }
+};
+
+#endif
+
+Symbolizer& symbolizer() {
+  static auto* s = new Symbolizer;  // never destroyed: reports may run at exit
+  return *s;
+}
+
+// A return address points after its call; the call itself is one byte before.
+std::uintptr_t call_address(void* return_address) { return reinterpret_cast<std::uintptr_t>(return_address) - 1; }
+
+}  // namespace
+
+tracker::Site current_site(std::vector<void*>& stack, int depth) {
+  if (const CallSite* api = api_site())
+    return tr::intern_site(api->file ? api->file : "", static_cast<std::uint32_t>(api->line > 0 ? api->line : 0),
+                           api->function ? api->function : "");
+  constexpr int kMaxFrames = 256;
+  std::array<void*, kMaxFrames> frames{};
+  const int n = backtrace(frames.data(), kMaxFrames);
+  for (int i = 1; i < n; ++i) {
+    const auto info = symbolizer().info(call_address(frames[static_cast<std::size_t>(i)]));
+    for (const LogicalFrame& f : info->frames) {
+      // Printing a tensor for a person is not a use of its values (as for aliasguard's own
+      // runtime, docs/tracker.md); LibTorch prints through operators, from at::print.
+      if (f.function.rfind("at::print(", 0) == 0) return tr::kNotAUseSite;
+      if (f.internal) continue;
+      for (int k = i + 1; k < n && static_cast<int>(stack.size()) < depth; ++k)
+        stack.push_back(frames[static_cast<std::size_t>(k)]);
+      return tr::intern_site(f.file, f.line, f.function);
+    }
+  }
+  return tr::Site{};
+}
+
+std::string describe_frame(void* pc) {
+  const auto info = symbolizer().info(call_address(pc));
+  const LogicalFrame& f = info->frames.back();  // the physical function
+  char address[32];
+  std::snprintf(address, sizeof address, "%p", pc);
+  std::string out = std::string(address) + " in " + (f.function.empty() ? std::string("??") : f.function) + " " + f.file;
+  if (f.line != 0) out += ":" + std::to_string(f.line);
+  return out;
+}
+
+}  // namespace aliasguard::torch::detail
