@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "options.h"
+#include "registry.h"
 #include "tracker_internal.h"
 
 namespace aliasguard::tracker {
@@ -64,6 +65,8 @@ Site intern_site(std::string_view file, std::uint32_t line, std::string_view fun
 void set_site_hooks(const SiteHooks& hooks) { g_hooks = hooks; }
 
 bool strict_domains() { return detail::options().domains == detail::DomainMode::Handle; }
+
+bool keeps_live_handles() { return detail::keeps_live_handles(); }
 
 SitedHandle::SitedHandle(Storage& storage, Extent extent, Owner owner, std::uint32_t label, Site at)
     : handle(storage, extent, owner, label, sited_marker()), created(at) {}

@@ -27,8 +27,10 @@ namespace tr = aliasguard::tracker;
 // The layer must see every operator call, above autograd (so the kernels of backward passes
 // and the optimizers' in-place updates are calls it sees) and on every thread, without
 // changing what runs. LibTorch 1.13 offers one mode key with nothing registered on it:
-// TESTING_ONLY_GenericMode. It is a functionality key above autograd and autocast; a key
-// turned on in a thread's *included* set is part of every call's key set, so the fallback
+// TESTING_ONLY_GenericMode. (DeferredInit and TESTING_ONLY_GenericWrapper carry no fallback
+// either, but torchdistx's deferred initialization owns the first, and the second is meant
+// for the tensors of a wrapper type, not for a mode.) GenericMode is a functionality key
+// above autograd and autocast, second from the top; a key turned on in a thread's *included* set is part of every call's key set, so the fallback
 // registered on it runs first and redispatches to the keys below it. The other mode keys
 // are taken: Python, PythonTLSSnapshot, FuncTorchDynamicLayerFrontMode and PythonDispatcher
 // already carry fallbacks (registering a second throws). What would conflict: another
@@ -160,11 +162,15 @@ void for_each_tensor(const c10::IValue& v, const Fn& fn) {
   }
 }
 
-void use(const at::Tensor& t, Use how) {
-  tr::Handle* h = handle_of(t);
-  if (h == nullptr) return;
-  if (how == Use::Read || how == Use::ReadWrite) h->read(tr::kDeferredSite);
-  if (how == Use::Write || how == Use::ReadWrite) h->write(tr::kDeferredSite);
+bool reads(Use u) { return u == Use::Read || u == Use::ReadWrite; }
+bool writes(Use u) { return u == Use::Write || u == Use::ReadWrite; }
+
+void read(const at::Tensor& t) {
+  if (tr::Handle* h = handle_of(t)) h->read(tr::kDeferredSite);
+}
+
+void write(const at::Tensor& t) {
+  if (tr::Handle* h = handle_of(t, /*for_write=*/true)) h->write(tr::kDeferredSite);
 }
 
 void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::jit::Stack* stack) {
@@ -175,8 +181,12 @@ void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::
   std::vector<at::Tensor> bases;
   try {
     const auto args = ::torch::jit::last(*stack, info.args.size());
+    // Every read before any write: an operator reads its inputs before it writes its outputs,
+    // and `dst.copy_(src)` with both on one storage must report what src saw before the copy.
     for (std::size_t i = 0; i < info.args.size(); ++i)
-      if (info.args[i] != Use::None) for_each_tensor(args[i], [&](const at::Tensor& t) { use(t, info.args[i]); });
+      if (reads(info.args[i])) for_each_tensor(args[i], read);
+    for (std::size_t i = 0; i < info.args.size(); ++i)
+      if (writes(info.args[i])) for_each_tensor(args[i], write);
     if (info.has_views)
       for (std::int16_t v : info.views)
         bases.push_back(v >= 0 && args[static_cast<std::size_t>(v)].isTensor() ? args[static_cast<std::size_t>(v)].toTensor()

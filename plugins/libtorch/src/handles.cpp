@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -67,6 +68,7 @@ struct StorageRecord {
   tr::Owner default_owner = tr::new_owner(tr::OwnerKind::User);  // of tensors first seen here
   std::uint32_t default_label = 0;
   bool shared = false;  // a snapshot was taken of it: see Note [Deferred sites] in tracker
+  std::vector<const c10::TensorImpl*> handles;  // keys of its handles (some may be dead)
 };
 
 using WeakTensorImpl = c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>;
@@ -95,22 +97,48 @@ bool trackable(const at::Tensor& t) {
   return t.defined() && t.has_storage() && t.layout() == c10::kStrided && t.storage().data() != nullptr;
 }
 
+class HandleTable;
+HandleTable& table();
+
 class HandleTable {
  public:
-  tr::Handle* find(const at::Tensor& t) {
+  tr::Handle* find(const at::Tensor& t, bool for_write) {
     const c10::TensorImpl* key = t.unsafeGetTensorImpl();
     {
       std::shared_lock read(lock_);
       auto it = handles_.find(key);
       if (it != handles_.end()) {
-        if (current(*it->second, t)) return &it->second->sited->handle;
+        const bool prune = for_write && it->second->storage->shared && tr::keeps_live_handles();
+        if (!prune && current(*it->second, t)) return &it->second->sited->handle;
       } else if (!tr::strict_domains() && storages_.find(t.storage().unsafeGetStorageImpl()) == storages_.end()) {
         return nullptr;
       }
     }
     std::unique_lock write(lock_);
     HandleRecord* r = update(t, tr::strict_domains());
+    if (r != nullptr && for_write && r->storage->shared && tr::keeps_live_handles()) prune(*r->storage);
     return r ? &r->sited->handle : nullptr;
+  }
+
+  // Destroys the handles of dead tensors on `storage`, so that detect=write does not compare
+  // a write with a snapshot that no longer exists. Under the write lock.
+  void prune(StorageRecord& storage) {
+    auto& keys = storage.handles;
+    keys.erase(std::remove_if(keys.begin(), keys.end(),
+                              [&](const c10::TensorImpl* key) {
+                                auto it = handles_.find(key);
+                                if (it == handles_.end() || it->second->storage.get() != &storage) return true;
+                                if (!it->second->impl.expired()) return false;
+                                handles_.erase(it);
+                                return true;
+                              }),
+               keys.end());
+  }
+
+  // Every dead tensor's handle, at exit before the tracker draws the alias graph.
+  void sweep_now() {
+    std::unique_lock write(lock_);
+    sweep();
   }
 
   void view(const at::Tensor& base, const at::Tensor& view, bool own_family) {
@@ -159,6 +187,8 @@ class HandleTable {
     if (it == storages_.end() && !create) return nullptr;
     auto record = std::make_shared<StorageRecord>(t, it == storages_.end() ? nullptr : it->second.get());
     storages_[key] = record;
+    static std::once_flag at_exit;  // after the tracker's exit handler, so it runs before it
+    std::call_once(at_exit, [] { std::atexit([] { table().sweep_now(); }); });
     return record;
   }
 
@@ -173,6 +203,7 @@ class HandleTable {
       if (r.storage != storage || !same_extent(r.extent, extent)) {
         std::shared_ptr<StorageRecord> previous = r.storage;  // alive until the handle left it
         r.sited->handle.rebind(storage->storage, extent);
+        if (r.storage != storage) storage->handles.push_back(key);
         r.storage = std::move(storage);
         r.extent = extent;
       }
@@ -188,13 +219,20 @@ class HandleTable {
 
   HandleRecord* insert(const c10::TensorImpl* key, std::unique_ptr<HandleRecord> record) {
     if (handles_.size() >= sweep_at_) sweep();
+    record->storage->handles.push_back(key);
     return (handles_[key] = std::move(record)).get();
   }
 
   void sweep() {
     for (auto it = handles_.begin(); it != handles_.end();) it = it->second->impl.expired() ? handles_.erase(it) : ++it;
-    for (auto it = storages_.begin(); it != storages_.end();)
-      it = it->second->impl.expired() ? storages_.erase(it) : ++it;
+    for (auto it = storages_.begin(); it != storages_.end();) {
+      StorageRecord& s = *it->second;
+      std::erase_if(s.handles, [&](const c10::TensorImpl* key) {
+        auto h = handles_.find(key);
+        return h == handles_.end() || h->second->storage.get() != &s;
+      });
+      it = s.impl.expired() ? storages_.erase(it) : ++it;
+    }
     sweep_at_ = std::max<std::size_t>(kMinSweep, 2 * handles_.size());
   }
 
@@ -220,10 +258,10 @@ tr::Site site_of(const CallSite& at) {
 
 }  // namespace
 
-tracker::Handle* handle_of(const at::Tensor& t) noexcept {
+tracker::Handle* handle_of(const at::Tensor& t, bool for_write) noexcept {
   try {
     if (!trackable(t)) return nullptr;
-    return table().find(t);
+    return table().find(t, for_write);
   } catch (const std::exception& e) {
     internal_error("handle_of", e.what());
     return nullptr;

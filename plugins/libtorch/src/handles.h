@@ -11,8 +11,8 @@ namespace aliasguard::torch::detail {
 
 /// The tracker's handle for `t`, its geometry brought up to date, or nullptr when `t`'s
 /// storage is not tracked (no module or snapshot ever shared it; with domains=handle every
-/// storage is). Never throws.
-tracker::Handle* handle_of(const at::Tensor& t) noexcept;
+/// storage is). `for_write`: the handle is about to write. Never throws.
+tracker::Handle* handle_of(const at::Tensor& t, bool for_write = false) noexcept;
 
 /// `view` was made from `base` by a view operator: its handle (when `base` is tracked)
 /// inherits base's owner, name and what it has observed; `own_family` for detach()/data().

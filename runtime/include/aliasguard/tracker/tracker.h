@@ -61,6 +61,10 @@ void set_site_hooks(const SiteHooks& hooks);
 /// Whether every family of views is its own owner (ALIASGUARD_OPTIONS=domains=handle): a
 /// layer that tracks only storages a snapshot or module shares must then track them all.
 bool strict_domains();
+/// Whether the tracker keeps every live handle of each storage (detect=write compares each
+/// write with them; dump_alias_graph draws them): a layer that learns of dead tensors late
+/// must then destroy their handles before they are compared or drawn.
+bool keeps_live_handles();
 
 /// A new owner id of `kind` (never reused).
 Owner new_owner(OwnerKind kind);

@@ -1,0 +1,177 @@
+// Kept snapshots of LibTorch modules, checked through the dispatcher: each bug is reported
+// at the user's own line, and each correct use (deep copy, clone, save/load) is silent.
+
+#include "torch_test_util.h"
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+namespace torch_layer_test {
+namespace {
+
+using aliasguard::check::Kind;
+
+TEST_F(TorchLayerTest, SeedShallowReportsBothWays) {
+  // The seed (docs/seed.md): a = state_dict(); halve the module; halve a's entries.
+  torch::nn::Linear m(2, 2);
+  torch::NoGradGuard no_grad;
+  ag::StateDict a = ag::state_dict(*m);
+  const int module_write = __LINE__ + 1;
+  for (auto& v : m->parameters()) v -= 0.5 * v;
+  const int snapshot_read = __LINE__ + 1;
+  for (auto& item : a) item.value() -= 0.5 * item.value();
+  const int module_read = __LINE__ + 1;
+  for (auto& p : m->parameters()) p -= 0.5 * p;
+
+  const auto reports = take_reports();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
+  EXPECT_EQ(reports[0].observer.label, "weight");
+  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
+  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(snapshot_read));
+  EXPECT_EQ(reports[0].write.line, static_cast<unsigned>(module_write));
+  EXPECT_EQ(reports[1].kind, Kind::WriteThroughSnapshot);
+  EXPECT_TRUE(same_file(reports[1].observer.file, __FILE__)) << reports[1].observer.file;
+  EXPECT_EQ(reports[1].observer.line, static_cast<unsigned>(module_read));
+  EXPECT_EQ(reports[1].write.line, static_cast<unsigned>(snapshot_read));
+}
+
+TEST_F(TorchLayerTest, SeedDeepIsSilent) {
+  torch::nn::Linear m(2, 2);
+  torch::NoGradGuard no_grad;
+  ag::StateDict a = ag::state_dict(*m);
+  for (auto& v : m->parameters()) v -= 0.5 * v;
+  std::ostringstream printed;
+  printed << a["weight"];  // printing is not a use of the values
+  a = ag::deep_copy(a);
+  for (auto& item : a) item.value() -= 0.5 * item.value();
+  for (auto& p : m->parameters()) p -= 0.5 * p;
+  EXPECT_TRUE(take_reports().empty());
+}
+
+// The best-model idiom: keep the weights of the best epoch, restore them at the end.
+void restore_best(torch::optim::Optimizer& optimizer, Net& model, const ag::StateDict& best) {
+  for (int step = 0; step < 3; ++step) train_step(model, optimizer);
+  const int load_line = __LINE__ + 1;
+  ag::load_state_dict(*model, best);
+  // The optimizer wrote the parameters; BatchNorm's forward in training mode wrote its
+  // running statistics (buffers are in the state_dict too). Reports are de-duplicated by
+  // (kind, read site, write site): one per writer.
+  const auto reports = take_reports();
+  ASSERT_EQ(reports.size(), 2u);
+  std::set<unsigned> write_lines;
+  for (const auto& r : reports) {
+    EXPECT_EQ(r.kind, Kind::StaleSnapshotRead);
+    EXPECT_TRUE(same_file(r.observer.file, __FILE__)) << r.observer.file;
+    EXPECT_EQ(r.observer.line, static_cast<unsigned>(load_line));
+    EXPECT_TRUE(same_file(r.write.file, "torch_test_util.cpp")) << r.write.file;
+    write_lines.insert(r.write.line);
+  }
+  EXPECT_EQ(write_lines, (std::set<unsigned>{static_cast<unsigned>(kForwardLine), static_cast<unsigned>(kStepLine)}));
+}
+
+TEST_F(TorchLayerTest, BestModelAfterSgdMomentumIsReported) {
+  Net model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
+  const ag::StateDict best = ag::state_dict(*model);
+  restore_best(sgd, model, best);
+}
+
+TEST_F(TorchLayerTest, BestModelAfterAdamIsReported) {
+  Net model;
+  torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-2));
+  const ag::StateDict best = ag::state_dict(*model);
+  restore_best(adam, model, best);
+}
+
+TEST_F(TorchLayerTest, BestModelDeepCopyAndCloneAreSilent) {
+  Net model;
+  torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-2));
+  const ag::StateDict deep = ag::deep_copy(ag::state_dict(*model));
+  ag::StateDict cloned;
+  for (const auto& item : ag::state_dict(*model)) cloned.insert(item.key(), item.value().clone());
+  for (int step = 0; step < 3; ++step) train_step(model, adam);
+  ag::load_state_dict(*model, deep);
+  for (int step = 0; step < 3; ++step) train_step(model, adam);
+  ag::load_state_dict(*model, cloned);
+  EXPECT_TRUE(take_reports().empty());
+  for (const auto& item : ag::state_dict(*model)) EXPECT_TRUE(torch::equal(item.value(), cloned[item.key()]));
+}
+
+TEST_F(TorchLayerTest, ScalingTheStateDictInPlaceIsReportedAtForward) {
+  Net model;
+  model->eval();
+  ag::StateDict sd = ag::state_dict(*model);
+  const int scale_line = __LINE__ + 1;
+  for (auto& item : sd) item.value().mul_(2);  // num_batches_tracked is an integer tensor
+  model->forward(torch::ones({2, 4}));
+  const auto reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  for (const auto& r : reports) {
+    EXPECT_EQ(r.kind, Kind::WriteThroughSnapshot);
+    EXPECT_TRUE(same_file(r.observer.file, "torch_test_util.cpp")) << r.observer.file;
+    EXPECT_EQ(r.observer.line, static_cast<unsigned>(kForwardLine));
+    EXPECT_TRUE(same_file(r.write.file, __FILE__)) << r.write.file;
+    EXPECT_EQ(r.write.line, static_cast<unsigned>(scale_line));
+  }
+}
+
+TEST_F(TorchLayerTest, SaveLoadRoundTripIsSilent) {
+  Net model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const std::string path = testing::TempDir() + "aliasguard_torch_roundtrip.pt";
+  {
+    torch::serialize::OutputArchive archive;
+    for (const auto& item : ag::state_dict(*model)) archive.write(item.key(), item.value());
+    archive.save_to(path);
+  }
+  for (int step = 0; step < 2; ++step) train_step(model, sgd);
+  ag::StateDict loaded;
+  {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    for (const auto& item : ag::state_dict(*model)) {
+      torch::Tensor value;
+      archive.read(item.key(), value, /*is_buffer=*/true);
+      loaded.insert(item.key(), value);
+    }
+  }
+  ag::load_state_dict(*model, loaded);
+  for (int step = 0; step < 2; ++step) train_step(model, sgd);
+  std::remove(path.c_str());
+  EXPECT_TRUE(take_reports().empty());
+}
+
+TEST_F(TorchLayerTest, BadDictLeavesTheModelByteIdentical) {
+  Net model;
+  const ag::StateDict before = ag::deep_copy(ag::state_dict(*model));
+  ag::StateDict bad = ag::deep_copy(before);
+  bad.erase("fc2.bias");
+  bad["fc1.weight"] = torch::zeros({3, 3});
+  bad.insert("extra", torch::zeros({1}));
+  try {
+    ag::load_state_dict(*model, bad);
+    FAIL() << "load_state_dict accepted a dict with a missing key";
+  } catch (const c10::Error& e) {
+    const std::string message = e.what_without_backtrace();
+    EXPECT_NE(message.find("Error(s) in loading state_dict for Net:"), std::string::npos) << message;
+    EXPECT_NE(message.find("Missing key(s) in state_dict: \"fc2.bias\"."), std::string::npos) << message;
+    EXPECT_NE(message.find("Unexpected key(s) in state_dict: \"extra\"."), std::string::npos) << message;
+    EXPECT_NE(message.find("size mismatch for fc1.weight: copying a param with shape torch.Size([3, 3]) from "
+                           "checkpoint, the shape in current model is torch.Size([8, 4])."),
+              std::string::npos)
+        << message;
+  }
+  for (const auto& item : ag::state_dict(*model)) {
+    const torch::Tensor& now = item.value();
+    const torch::Tensor& was = before[item.key()];
+    ASSERT_EQ(now.nbytes(), was.nbytes());
+    EXPECT_EQ(std::memcmp(now.data_ptr(), was.data_ptr(), now.nbytes()), 0) << item.key();
+  }
+  EXPECT_TRUE(take_reports().empty());
+}
+
+}  // namespace
+}  // namespace torch_layer_test

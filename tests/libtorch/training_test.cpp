@@ -1,0 +1,125 @@
+// Intended updates that share storage and must stay silent (flat parameter buffers, target
+// networks), results unchanged by checking, and a snapshot read from another thread.
+
+#include "torch_test_util.h"
+
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
+#include <atomic>
+#include <thread>
+
+namespace torch_layer_test {
+namespace {
+
+using aliasguard::check::Kind;
+
+// Parameters that are disjoint views of one flat buffer, as fused optimizers and
+// DistributedDataParallel's buckets lay them out (reduced from apex's FusedAdam flat
+// buffers and DDP's gradient buckets).
+struct FlatImpl : torch::nn::Module {
+  FlatImpl() : flat(torch::randn({10})) {
+    w = register_parameter("w", flat.narrow(0, 0, 6).view({2, 3}));
+    b = register_parameter("b", flat.narrow(0, 6, 4), /*requires_grad=*/false);
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return torch::matmul(x, w.t()).sum() + b.sum(); }
+  torch::Tensor flat, w, b;
+};
+TORCH_MODULE(Flat);
+
+TEST_F(TorchLayerTest, FlatBufferWithDisjointViewsIsSilentWhereBytesDoNotOverlap) {
+  Flat model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const ag::StateDict snapshot = ag::state_dict(*model);
+  for (int step = 0; step < 3; ++step) {
+    sgd.zero_grad();
+    model->forward(torch::ones({1, 3})).backward();
+    sgd.step();  // writes w's bytes only: b is frozen
+  }
+  (void)snapshot["b"].sum();  // b's bytes were never written: silent
+  EXPECT_TRUE(take_reports().empty());
+  const int read_w = __LINE__ + 1;
+  (void)snapshot["w"].sum();  // the control: w's bytes were
+  const auto reports = take_reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
+  EXPECT_EQ(reports[0].observer.label, "w");
+  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
+  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(read_w));
+}
+
+TEST_F(TorchLayerTest, TargetNetworkSoftUpdateIsSilent) {
+  // DQN/DDPG's target network: loaded from the online one, then moved towards it by
+  // polyak averaging through parameters() (reduced from the soft updates of the
+  // pytorch/examples reinforcement-learning scripts and Stable-Baselines3's polyak_update).
+  Net online;
+  Net target;
+  ag::load_state_dict(*target, ag::state_dict(*online));
+  torch::optim::Adam adam(online->parameters(), torch::optim::AdamOptions(1e-2));
+  const double tau = 0.05;
+  for (int step = 0; step < 4; ++step) {
+    train_step(online, adam);
+    torch::NoGradGuard no_grad;
+    auto to = target->parameters();
+    auto from = online->parameters();
+    for (std::size_t i = 0; i < to.size(); ++i) to[i].mul_(1 - tau).add_(from[i], tau);
+  }
+  target->forward(torch::ones({2, 4}));
+  EXPECT_TRUE(take_reports().empty());
+}
+
+// Trains a fresh model for a few steps with the layer on or off on this thread.
+std::vector<torch::Tensor> train_weights(bool checked) {
+  c10::impl::tls_set_dispatch_key_included(c10::DispatchKey::TESTING_ONLY_GenericMode, checked);
+  torch::manual_seed(7);
+  Net model;
+  const ag::StateDict best = ag::deep_copy(ag::state_dict(*model));
+  torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-2));
+  for (int step = 0; step < 5; ++step) train_step(model, adam);
+  ag::load_state_dict(*model, best);
+  for (int step = 0; step < 5; ++step) train_step(model, adam);
+  c10::impl::tls_set_dispatch_key_included(c10::DispatchKey::TESTING_ONLY_GenericMode, true);
+  std::vector<torch::Tensor> weights;
+  for (const auto& item : ag::state_dict(*model)) weights.push_back(item.value().clone());
+  return weights;
+}
+
+TEST_F(TorchLayerTest, CheckingLeavesTrainingResultsBitwiseIdentical) {
+  const std::vector<torch::Tensor> checked = train_weights(true);
+  const std::vector<torch::Tensor> unchecked = train_weights(false);
+  ASSERT_EQ(checked.size(), unchecked.size());
+  for (std::size_t i = 0; i < checked.size(); ++i) {
+    ASSERT_EQ(checked[i].nbytes(), unchecked[i].nbytes());
+    EXPECT_EQ(std::memcmp(checked[i].data_ptr(), unchecked[i].data_ptr(), checked[i].nbytes()), 0) << i;
+  }
+  EXPECT_TRUE(take_reports().empty());
+}
+
+TEST_F(TorchLayerTest, SnapshotReadOnAnotherThreadIsReported) {
+  Net model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const ag::StateDict old = ag::state_dict(*model);
+  std::atomic<bool> trained{false};
+  std::thread trainer([&] {
+    for (int step = 0; step < 3; ++step) train_step(model, sgd);
+    trained = true;
+  });
+  int read_line = 0;
+  std::thread reader([&] {
+    while (!trained) std::this_thread::yield();
+    read_line = __LINE__ + 1;
+    (void)old["fc1.weight"].sum();
+  });
+  trainer.join();
+  reader.join();
+  const auto reports = take_reports();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
+  EXPECT_EQ(reports[0].observer.label, "fc1.weight");
+  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
+  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(read_line));
+  EXPECT_TRUE(same_file(reports[0].write.file, "torch_test_util.cpp")) << reports[0].write.file;
+  EXPECT_EQ(reports[0].write.line, static_cast<unsigned>(kStepLine));
+}
+
+}  // namespace
+}  // namespace torch_layer_test
