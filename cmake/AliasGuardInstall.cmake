@@ -11,6 +11,9 @@
 #                                                  AliasGuard::runtime_checked, aliasguard_link_runtime()
 #                                                  (AliasGuardRuntime.cmake, as in this build)
 #   lib/pkgconfig/aliasguard{,-checked}.pc         pkg-config: unchecked / checked runtime
+#   lib/libaliasguard_torch{,_checked}.so          with LibTorch: the LibTorch layer (plugins/libtorch),
+#   include/aliasguard/torch.h                     AliasGuard::torch{,_checked}, aliasguard_link_torch()
+#   lib/pkgconfig/aliasguard-torch{,-checked}.pc   and pkg-config files for them
 #
 # (lib is CMAKE_INSTALL_LIBDIR: lib/<multiarch> when the prefix is /usr on Debian.) Both
 # package descriptions are relocatable: they find the prefix from their own location.
@@ -23,6 +26,16 @@ install(EXPORT AliasGuardTargets
         NAMESPACE AliasGuard::
         FILE AliasGuardTargets.cmake
         DESTINATION "${AG_INSTALL_CMAKEDIR}")
+# The LibTorch layer's targets link LibTorch's imported targets (torch, torch_library) and
+# libc10: AliasGuardConfig.cmake includes this file only after find_package(Torch) found them.
+set(AG_TORCH_DIR "")
+if(AG_HAS_TORCH)
+  install(EXPORT AliasGuardTorchTargets
+          NAMESPACE AliasGuard::
+          FILE AliasGuardTorchTargets.cmake
+          DESTINATION "${AG_INSTALL_CMAKEDIR}")
+  set(AG_TORCH_DIR "${Torch_DIR}")  # a hint for the consumer's find_package(Torch)
+endif()
 
 # The CUDA backend's objects are inside the runtime archives, which therefore link
 # CUDA::cudart_static: the package config finds the CUDA toolkit again (hinted at the one used
@@ -107,9 +120,51 @@ foreach(variant IN ITEMS unchecked checked)
     list(JOIN ag_pc_system_libs " " ag_pc_system)
     string(APPEND AG_PC_LIBS " ${ag_pc_system}")
   endif()
+  set(AG_PC_CFLAGS "-std=c++20")
   configure_file("${CMAKE_CURRENT_LIST_DIR}/aliasguard.pc.in" "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" @ONLY)
   install(FILES "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 endforeach()
+
+# pkg-config for the LibTorch layer: aliasguard-torch.pc and aliasguard-torch-checked.pc.
+# LibTorch ships no .pc file (Debian's libtorch-dev neither), so Cflags and Libs name what
+# TorchConfig gives: its include directories (less the compiler's own), its ABI flag, and
+# libtorch, libtorch_cpu and libc10 (-L only where they are not in the linker's default path).
+# The layer is shared: Libs adds an rpath to ${libdir}, so a program runs without
+# LD_LIBRARY_PATH; the checked library is linked --no-as-needed (the program references none
+# of its symbols when it only wants the checking; see plugins/libtorch/CMakeLists.txt).
+# C++17: LibTorch 1.13's headers are C++17 code, and so is <aliasguard/torch.h>.
+if(AG_HAS_TORCH)
+  set(ag_torch_cflags "")
+  foreach(dir IN LISTS TORCH_INCLUDE_DIRS)
+    if(NOT dir IN_LIST CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+      list(APPEND ag_torch_cflags "-I${dir}")
+    endif()
+  endforeach()
+  list(APPEND ag_torch_cflags ${TORCH_CXX_FLAGS} -std=c++17)
+  list(JOIN ag_torch_cflags " " ag_torch_cflags)
+  get_filename_component(ag_torch_libdir "${TORCH_LIBRARY}" DIRECTORY)
+  set(ag_torch_libs "")
+  if(NOT ag_torch_libdir IN_LIST CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES)
+    list(APPEND ag_torch_libs "-L${ag_torch_libdir}" "-Wl,-rpath,${ag_torch_libdir}")
+  endif()
+  list(APPEND ag_torch_libs -ltorch -ltorch_cpu -lc10)
+  list(JOIN ag_torch_libs " " ag_torch_libs)
+  foreach(variant IN ITEMS unchecked checked)
+    if(variant STREQUAL "checked")
+      set(AG_PC_NAME aliasguard-torch-checked)
+      set(AG_PC_DESCRIPTION "aliasguard for LibTorch, checked: every ATen operator call checked for state_dict aliasing bugs")
+      set(ag_pc_self "-Wl,--push-state,--no-as-needed -laliasguard_torch_checked -Wl,--pop-state")
+    else()
+      set(AG_PC_NAME aliasguard-torch)
+      set(AG_PC_DESCRIPTION "aliasguard for LibTorch: state_dict, deep_copy, load_state_dict (no checking)")
+      set(ag_pc_self "-laliasguard_torch")
+    endif()
+    set(AG_PC_LIBS "-Wl,-rpath,\${libdir} ${ag_pc_self} ${ag_torch_libs}")
+    set(AG_PC_CFLAGS "${ag_torch_cflags}")
+    configure_file("${CMAKE_CURRENT_LIST_DIR}/aliasguard.pc.in" "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" @ONLY)
+    install(FILES "${PROJECT_BINARY_DIR}/${AG_PC_NAME}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+  endforeach()
+endif()
 
 # aliasguard-report (Python 3, standard library only): the checked runtime's JSON reports as
 # SARIF, for code scanning next to aliasguard-check's (docs/checked-runtime.md). Installed

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, and show the seed question answered: by the
-# checked runtime while the example runs, then by aliasguard-check before it runs.
+# checked runtime while the example runs, by aliasguard-check before it runs, and by the
+# LibTorch layer in real LibTorch programs (where LibTorch was found).
 #   scripts/demo.sh [--preset NAME]     (default preset: default = RelWithDebInfo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +20,19 @@ scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 echo "== configure and build (preset $preset, $jobs jobs)"
 cmake --preset "$preset" >/dev/null
-# The analyzer is configured only where Clang 19 was found (AG_BUILD_ANALYZER=AUTO).
+# The analyzer is configured only where Clang 19 was found (AG_BUILD_ANALYZER=AUTO), the
+# LibTorch examples only where LibTorch was (AG_BUILD_TORCH=AUTO).
 targets=(seed_state_dict seed_state_dict_checked)
-if ninja -C "build/$preset" -t targets all 2>/dev/null | grep '^aliasguard-check:' >/dev/null; then  # not -q: an early exit would SIGPIPE ninja under pipefail
+all_targets=$(ninja -C "build/$preset" -t targets all 2>/dev/null || true)
+has_target() { grep "^$1:" >/dev/null <<<"$all_targets"; }  # not -q: see SIGPIPE under pipefail
+if has_target aliasguard-check; then
   targets+=(aliasguard-check)
+fi
+torch_examples=(seed_state_dict best_model)
+has_torch=0
+if has_target torch_best_model_checked; then
+  has_torch=1
+  for example in "${torch_examples[@]}"; do targets+=("torch_$example" "torch_${example}_checked"); done
 fi
 cmake --build --preset "$preset" -j "$jobs" --target "${targets[@]}"
 exe="build/$preset/examples/seed_state_dict_checked"
@@ -48,12 +58,12 @@ echo
 echo "================================================================================"
 echo "== aliasguard-check on examples/: the same question before the code runs"
 echo "================================================================================"
+unexpected=0
 if [ ! -x "$analyzer" ]; then
   echo "-- $analyzer not built (it needs Clang 19: scripts/install-deps.sh, then rerun)"
-  exit 0
 fi
-unexpected=0
 for example in seed_state_dict seed_state_dict_deep; do
+  [ -x "$analyzer" ] || break
   file="examples/$example.cpp"
   echo
   echo "\$ $analyzer $file -- -std=c++20 -I runtime/include"
@@ -76,5 +86,51 @@ for example in seed_state_dict seed_state_dict_deep; do
     seed_state_dict_deep:0) echo "$example.cpp: no findings (expected: the deep copy is always made)" ;;
     *) echo "$example.cpp: $count finding(s) -- UNEXPECTED"; unexpected=1 ;;
   esac
+done
+
+echo
+echo "================================================================================"
+echo "== LibTorch: examples/libtorch/, real LibTorch programs, each linked twice:"
+echo "== with AliasGuard::torch (no checking) and AliasGuard::torch_checked (every ATen"
+echo "== operator call checked through LibTorch's dispatcher; docs/libtorch.md)"
+echo "================================================================================"
+if [ "$has_torch" -eq 0 ]; then
+  echo "-- skipped: LibTorch was not found when build/$preset was configured"
+  echo "-- (apt-get install libtorch-dev, or scripts/install-deps.sh, then rerun)"
+  exit "$unexpected"
+fi
+dir="build/$preset/examples/libtorch"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for example in "${torch_examples[@]}"; do
+  for mode in shallow deep; do
+    echo
+    echo "\$ $dir/torch_${example}_checked --$mode"
+    # stdout and stderr apart, so the checked run's stdout can be compared with the plain one's.
+    plain=0 checked=0
+    "$dir/torch_$example" "--$mode" >"$out/plain" 2>"$out/plain.err" || plain=$?
+    "$dir/torch_${example}_checked" "--$mode" >"$out/checked" 2>"$out/checked.err" || checked=$?
+    cat "$out/checked"
+    sed "s|$PWD/||g" "$out/checked.err"   # reports name absolute paths (__FILE__ of the build)
+    echo "-- exit status $checked (checked), $plain (unchecked)"
+    if cmp -s "$out/plain" "$out/checked"; then
+      echo "-- stdout of the checked and the unchecked build: identical ($(wc -l <"$out/checked") lines)"
+    else
+      echo "-- stdout of the checked and the unchecked build DIFFERS -- UNEXPECTED:"
+      diff "$out/plain" "$out/checked" || true
+      unexpected=1
+    fi
+    reports=$(grep -c '^==[0-9]*==WARNING: AliasGuard:' "$out/checked.err" || true)
+    case "$mode:$checked:$plain:$reports" in
+      shallow:23:0:[1-9]*) echo "-- expected: the snapshot shares storage with the model; $reports report(s), exit 23" ;;
+      deep:0:0:0) echo "-- expected: the deep copy has storage of its own; no report" ;;
+      *) echo "-- $example --$mode: $reports report(s), exit $checked / $plain -- UNEXPECTED"; unexpected=1 ;;
+    esac
+    if [ -s "$out/plain.err" ]; then
+      echo "-- the unchecked build wrote to stderr -- UNEXPECTED:"
+      cat "$out/plain.err"
+      unexpected=1
+    fi
+  done
 done
 exit "$unexpected"

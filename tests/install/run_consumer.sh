@@ -10,7 +10,8 @@
 #                              (report, 23) and aliasguard (exit 0); 77 (skip) without pkg-config
 #
 # Settings come from the environment (set by CTest): AG_BUILD_DIR AG_SOURCE_DIR AG_CONFIG
-# AG_PREFIX AG_LIBDIR AG_WORK_DIR AG_GENERATOR AG_CXX AG_PKG_CONFIG AG_HAS_ANALYZER AG_VERSION.
+# AG_PREFIX AG_LIBDIR AG_WORK_DIR AG_GENERATOR AG_CXX AG_PKG_CONFIG AG_HAS_ANALYZER AG_HAS_TORCH
+# AG_VERSION.
 set -euo pipefail
 
 step=${1:?usage: run_consumer.sh install|cmake|pkgconfig}
@@ -62,6 +63,11 @@ install)
     expected+=(bin/aliasguard-check "$AG_LIBDIR/aliasguard/AliasGuardTidyPlugin.so"
                "$AG_LIBDIR/aliasguard/AliasGuardClangPlugin.so")
   fi
+  if [ "${AG_HAS_TORCH:-OFF}" = ON ]; then
+    expected+=(include/aliasguard/torch.h "$AG_LIBDIR/libaliasguard_torch.so" "$AG_LIBDIR/libaliasguard_torch_checked.so"
+               "$AG_LIBDIR/cmake/AliasGuard/AliasGuardTorchTargets.cmake"
+               "$AG_LIBDIR/pkgconfig/aliasguard-torch.pc" "$AG_LIBDIR/pkgconfig/aliasguard-torch-checked.pc")
+  fi
   for f in "${expected[@]}"; do
     [ -f "$AG_PREFIX/$f" ] || fail "not installed: $f"
   done
@@ -81,6 +87,21 @@ install)
     fail "the package files above name the source or build directory"
   fi
   echo "ok: the CMake package and .pc files are relocatable"
+  # The LibTorch layer's .pc files resolve from the prefix (compiling against them takes a
+  # LibTorch build per program; the examples' tests cover the libraries themselves).
+  if [ "${AG_HAS_TORCH:-OFF}" = ON ] && [ -n "${AG_PKG_CONFIG:-}" ] && command -v "$AG_PKG_CONFIG" >/dev/null; then
+    for pc in aliasguard-torch aliasguard-torch-checked; do
+      flags=$(PKG_CONFIG_PATH="$AG_PREFIX/$AG_LIBDIR/pkgconfig" "$AG_PKG_CONFIG" --cflags --libs $pc) \
+        || fail "pkg-config does not resolve $pc"
+      echo "$pc: $flags"
+      lib=-l${pc//-/_}   # aliasguard-torch-checked -> -laliasguard_torch_checked
+      case " $flags " in
+        *" $lib "*) ;;
+        *) fail "$pc: Libs do not name $lib" ;;
+      esac
+    done
+    echo "ok: the LibTorch layer's .pc files resolve from the prefix"
+  fi
   # The installed tool and plugins lose the build tree's RUNPATH: their shared libraries
   # (libclang-cpp, libLLVM) must still resolve. (What they do is tests/analyzer's business.)
   if [ "$AG_HAS_ANALYZER" = ON ] && command -v ldd >/dev/null; then
