@@ -46,13 +46,20 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAG_ENABLE_CUDA=OFF -DBUILD_TESTING=OFF \
     -DAG_BUILD_EXAMPLES=OFF -DAG_BUILD_ANALYZER=OFF >/dev/null
 fi
-if ! cmake --build "$build" --target help | grep -q aliasguard_libtorch_layer_bench; then
+targets=$(cmake --build "$build" --target help)
+if ! grep -q aliasguard_libtorch_layer_bench <<<"$targets"; then
   echo "libtorch_layer.sh: $build has no LibTorch layer (LibTorch not found: apt-get install libtorch-dev)" >&2
   exit 1
 fi
+# The sanitized step programs exist only where the folder's own flags name no sanitizer
+# (bench/CMakeLists.txt); without them their rows say why.
+sanitized=()
+for variant in asan tsan; do
+  grep -q "aliasguard_libtorch_step_bench_$variant" <<<"$targets" && sanitized+=("aliasguard_libtorch_step_bench_$variant")
+done
 echo "== building the LibTorch layer benchmarks in $build ($(grep -m1 '^CMAKE_BUILD_TYPE:' "$build/CMakeCache.txt" | cut -d= -f2))" >&2
 cmake --build "$build" -j "$jobs" --target aliasguard_libtorch_layer_bench aliasguard_libtorch_step_bench \
-  aliasguard_libtorch_step_bench_asan aliasguard_libtorch_step_bench_tsan >&2
+  "${sanitized[@]}" >&2
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -76,6 +83,10 @@ for round in $(seq "$rounds"); do
     esac
     # A sanitizer that cannot run here (TSan needs a memory layout some kernels refuse) leaves
     # its rows "not measured" with the reason from its log; the layer's own run must succeed.
+    if [ ! -x "$exe" ]; then
+      echo "not built: $build's CMAKE_CXX_FLAGS already name a sanitizer" > "$out/lt-$variant-$round.log"
+      continue
+    fi
     status=0
     "$exe" "${common[@]}" > "$out/lt-$variant-$round.json" 2> "$out/lt-$variant-$round.log" || status=$?
     if [ "$status" -ne 0 ]; then
