@@ -162,6 +162,20 @@ void BM_TorchAdd64(benchmark::State& state) {
 }
 BENCHMARK(BM_TorchAdd64)->ArgName("tracked")->Arg(kUntracked)->Arg(kWatched)->Arg(kSnapshot);
 
+/// `view({8, 8})` of 64 floats, plain or a watched module's parameter (grad mode on, as in a
+/// forward pass): a call the layer sees return a view (note_view), which for a tracked base
+/// makes the view a handle of its own.
+void BM_TorchView64(benchmark::State& state) {
+  OneParameter module;
+  const bool watched = state.range(0) == kWatched;
+  const torch::Tensor a = watched ? module.p : torch::ones({64});
+  if (watched) aliasguard::torch::watch(module);
+  alternate(state, kBlock, [&] {
+    for (int i = 0; i < kBlock; ++i) benchmark::DoNotOptimize(a.view({8, 8}));
+  });
+}
+BENCHMARK(BM_TorchView64)->ArgName("tracked")->Arg(kUntracked)->Arg(kWatched);
+
 /// An operator call that touches no values (`size(0)` through the dispatcher: aten::size is
 /// one of the layer's metadata operators): the fallback's cost apart from the tracker.
 void BM_TorchMetadataCall(benchmark::State& state) {

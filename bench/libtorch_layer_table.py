@@ -72,11 +72,17 @@ def main(folder):
         extra = counter(layer, name, "extra_ns")
         rows.append((f"checked − unchecked, add_(t, alpha), 64 floats, {label}", fmt(on), fmt(off), extra,
                      "≤ +500 ns", extra <= 500))
-    # No targets: what one run of the fallback costs on a call that touches no values, and the
-    # small step's extra divided by its operator calls, to compare the two (where the time goes).
+    # No targets: what one run of the fallback costs on a call that touches no values and on one
+    # that returns a view, and the small step's extra divided by its operator calls, to compare
+    # them (where the time goes).
     on, off = checked_unchecked(layer, "BM_TorchMetadataCall")
     rows.append(("checked − unchecked, a call that touches no values (aten::size.int)", fmt(on), fmt(off),
                  counter(layer, "BM_TorchMetadataCall", "extra_ns"), "—", None))
+    for tracked, label in (("0", "a plain tensor"), ("1", "a watched module's parameter")):
+        name = f"BM_TorchView64/tracked:{tracked}"
+        on, off = checked_unchecked(layer, name)
+        rows.append((f"checked − unchecked, view({{8, 8}}) of 64 floats, {label}", fmt(on), fmt(off),
+                     counter(layer, name, "extra_ns"), "—", None))
     on, off = checked_unchecked(layer, "BM_TorchStepSmall")
     calls = counter(layer, "BM_TorchStepSmall", "operator_calls")
     rows.append((f"checked − unchecked per operator call, small step ({calls:.0f} calls per step)",
