@@ -2,9 +2,9 @@
 # The LibTorch layer's cost on real LibTorch programs, and the sanitizers' on the same steps;
 # prints a markdown table (bench/libtorch_layer_table.py). Needs LibTorch (libtorch-dev).
 #   - checked / unchecked: aliasguard_libtorch_layer_bench, one process linked with
-#     aliasguard::torch_checked, every benchmark with the layer's dispatch key off and on
-#     (a 25M-parameter MLP step, a 6.8K-parameter Adam step, a 64-float add_ on a plain, a
-#     watched and a snapshotted tensor, a call that touches no values)
+#     aliasguard::torch_checked, each iteration a block with the layer's dispatch key off and
+#     one with it on (a 25M-parameter MLP step, a 6.8K-parameter Adam step, a 64-float add_
+#     on a plain, a watched and a snapshotted tensor, a view, a call that touches no values)
 #   - ASan / plain and TSan / plain: aliasguard_libtorch_step_bench{,_asan,_tsan}, the same two
 #     steps on LibTorch alone, only the benchmark program instrumented
 # Each benchmark is repeated (default 5, in random order within a run) and the programs run in
