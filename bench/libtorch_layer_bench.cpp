@@ -28,7 +28,7 @@ namespace {
 
 constexpr c10::DispatchKey kLayerKey = c10::DispatchKey::TESTING_ONLY_GenericMode;
 
-/// Sets the layer's key on this thread for one benchmark and restores it after. The autograd
+/// Sets the layer's key on this thread for one timed block and restores it after. The autograd
 /// engine runs a CPU backward pass on the calling thread and copies its thread-local
 /// dispatch state into any thread it uses, so the key reaches backward too.
 class LayerKey {
