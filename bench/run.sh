@@ -9,6 +9,8 @@
 #     ResNet-50-shaped state-dict cycle, and on that cycle with one float per entry (the
 #     cost per entry apart from the bytes)
 #   - aliasguard / the same loop on raw buffers (the memory's limit) for the 1M-float ops
+#   - then, with LibTorch, bench/libtorch_layer.sh's table: the LibTorch layer checked /
+#     unchecked, and ASan's and TSan's cost, on LibTorch training steps
 # Repeats each benchmark (default 5, in random order within each program run, so that a
 # burst of load on a shared machine hits every row alike), runs the ops programs in rounds
 # (default 3, the variants alternating), reports medians, and draws bench/*.png (matplotlib).
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
         *) build="$2" ;;
       esac
       shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,6 +74,14 @@ for round in $(seq "$rounds"); do
   done
 done
 python3 bench/table.py "$out"
+# The LibTorch layer (plugins/libtorch) on LibTorch programs, and ASan's and TSan's cost on the
+# same steps: a table of its own, when this build has the layer (LibTorch found).
+if cmake --build "$build" --target help | grep aliasguard_libtorch_layer_bench >/dev/null; then
+  echo >&2
+  echo "== LibTorch layer (bench/libtorch_layer.sh)" >&2
+  echo
+  bench/libtorch_layer.sh --build "$build" --repetitions "$reps" --rounds "$rounds"
+fi
 echo "== plots: bench/write-cost-vs-views.png, bench/overhead-vs-size.png" >&2
 # The first interpreter that imports matplotlib: $PYTHON, python3 on PATH, then Debian's
 # (scripts/install-deps.sh installs python3-matplotlib for it; a pyenv or venv python3 earlier
