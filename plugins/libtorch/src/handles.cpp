@@ -142,6 +142,10 @@ class HandleTable {
   }
 
   void view(const at::Tensor& base, const at::Tensor& view, bool own_family) {
+    {
+      std::shared_lock read(lock_);  // most views are of untracked tensors: no exclusive lock
+      if (handles_.count(base.unsafeGetTensorImpl()) == 0) return;
+    }
     std::unique_lock write(lock_);
     auto found = handles_.find(base.unsafeGetTensorImpl());
     if (found == handles_.end() || handles_.count(view.unsafeGetTensorImpl()) != 0) return;

@@ -6,10 +6,9 @@
 
 #include <cxxabi.h>
 #include <dlfcn.h>
-#include <execinfo.h>
+#include <unwind.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #if AG_HAS_LIBDW
@@ -36,10 +36,16 @@ namespace {
 namespace tr = aliasguard::tracker;
 
 struct LogicalFrame {
+  LogicalFrame(std::string file_, unsigned line_, std::string function_, bool internal_)
+      : file(std::move(file_)), line(line_), function(std::move(function_)), internal(internal_),
+        printing(function.rfind("at::print(", 0) == 0),
+        site(internal ? tr::Site{} : tr::intern_site(file, line, function)) {}
   std::string file;  // source file, or "module+0xoffset" without debug information
   unsigned line = 0;
   std::string function;
   bool internal = false;
+  bool printing = false;  // at::print: LibTorch printing a tensor
+  tr::Site site;          // file, line and function, interned for reports (user frames)
 };
 
 // The frames of one return address, innermost (inlined) first.
@@ -88,15 +94,10 @@ std::string module_offset(const char* module, std::uintptr_t offset) {
 // The frames of `pc` from dladdr alone: module+offset and the dynamic symbol, if any.
 PcInfo describe_without_debug_info(std::uintptr_t pc) {
   Dl_info dl{};
-  LogicalFrame f;
-  if (dladdr(reinterpret_cast<void*>(pc), &dl) != 0 && dl.dli_fname != nullptr) {
-    f.file = module_offset(dl.dli_fname, pc - reinterpret_cast<std::uintptr_t>(dl.dli_fbase));
-    f.function = demangle(dl.dli_sname);
-    f.internal = internal_module(dl.dli_fname);
-  } else {
-    f.file = module_offset(nullptr, pc);
-  }
-  return PcInfo{{f}};
+  if (dladdr(reinterpret_cast<void*>(pc), &dl) != 0 && dl.dli_fname != nullptr)
+    return PcInfo{{LogicalFrame(module_offset(dl.dli_fname, pc - reinterpret_cast<std::uintptr_t>(dl.dli_fbase)),
+                                0, demangle(dl.dli_sname), internal_module(dl.dli_fname))}};
+  return PcInfo{{LogicalFrame(module_offset(nullptr, pc), 0, "", false)}};
 }
 
 #if AG_HAS_LIBDW
@@ -198,7 +199,7 @@ class Symbolizer {
       for (auto it = chain.rbegin(); it != chain.rend(); ++it) {  // innermost first
         Dwarf_Die scope = *it;
         const std::string where = file ? file : "";
-        out.frames.push_back(LogicalFrame{where, static_cast<unsigned>(lineno), scope_name(&scope), internal_file(where)});
+        out.frames.emplace_back(where, static_cast<unsigned>(lineno), scope_name(&scope), internal_file(where));
         if (dwarf_tag(&scope) != DW_TAG_inlined_subroutine) break;
         // The inline's call site is where the next frame out is.
         Dwarf_Attribute attr;
@@ -209,15 +210,9 @@ class Symbolizer {
         lineno = dwarf_formudata(dwarf_attr(&scope, DW_AT_call_line, &attr), &value) == 0 ? static_cast<int>(value) : 0;
       }
       if (out.frames.empty() && file != nullptr)
-        out.frames.push_back(LogicalFrame{file, static_cast<unsigned>(lineno), symbol(module, pc), internal_file(file)});
+        out.frames.emplace_back(file, static_cast<unsigned>(lineno), symbol(module, pc), internal_file(file));
     }
-    if (out.frames.empty()) {
-      LogicalFrame f;
-      f.file = module_offset(path, pc - start);
-      f.function = symbol(module, pc);
-      f.internal = internal;
-      out.frames.push_back(std::move(f));
-    }
+    if (out.frames.empty()) out.frames.emplace_back(module_offset(path, pc - start), 0, symbol(module, pc), internal);
     return out;
   }
 
@@ -253,26 +248,120 @@ std::uintptr_t call_address(void* return_address) { return reinterpret_cast<std:
 
 }  // namespace
 
-tracker::Site current_site(std::vector<void*>& stack, int depth) {
+namespace {
+
+// The symbolizer's answer for `pc`, through a per-thread cache: the walk below asks for the
+// same few return addresses on every write to a shared storage, and the symbolizer's lock
+// would be taken per frame.
+const PcInfo& cached_info(std::uintptr_t pc) {
+  thread_local std::unordered_map<std::uintptr_t, std::shared_ptr<const PcInfo>> cache;
+  auto& slot = cache[pc];
+  if (!slot) slot = symbolizer().info(pc);
+  return *slot;
+}
+
+// Note [Site cache]
+// An optimizer's update of a parameter that a snapshot shares resolves its site on every
+// write (Note [Deferred sites] in runtime/tracker/sites.cpp), and unwinding costs
+// microseconds: LibTorch has no frame pointers, so each frame is a DWARF CFI lookup. Two
+// things keep it cheap:
+// - the walk stops at the first frame in the user's code (plus `depth` frames under it);
+// - a per-thread cache keyed by where current_site's own frame is on the stack. A walk
+//   records, for each frame up to the user's, the stack slot holding the frame's return
+//   address and its value. A later call at the same stack position whose slots hold the
+//   same return addresses was made through exactly the same chain of calls, return address
+//   by return address, so it has the same user frame: the cached site is reused after a few
+//   loads. Any difference (another line, another path, another depth) falls back to the
+//   walk. The slots lie between this frame and the user's, in the live part of this
+//   thread's stack, so reading them is safe. Only where the return address is known to sit
+//   just below the canonical frame address (x86-64).
+
+struct SlotCheck {
+  std::uintptr_t offset;  // from current_site's anchor
+  std::uintptr_t value;   // the return address found there
+};
+
+struct CachedSite {
+  std::vector<SlotCheck> slots;
+  tr::Site site;
+};
+
+struct Walk {
+  std::uintptr_t anchor = 0;
+  std::vector<void*>* stack = nullptr;
+  int depth = 0;
+  tr::Site site{};
+  bool found = false;
+  bool not_a_use = false;
+  bool cacheable = true;
+  std::vector<SlotCheck> slots;
+};
+
+_Unwind_Reason_Code walk_frame(struct _Unwind_Context* context, void* arg) {
+  Walk& w = *static_cast<Walk*>(arg);
+  const std::uintptr_t ip = _Unwind_GetIP(context);
+  if (ip == 0) return _URC_END_OF_STACK;
+  if (w.found) {
+    if (static_cast<int>(w.stack->size()) >= w.depth) return _URC_END_OF_STACK;
+    w.stack->push_back(reinterpret_cast<void*>(ip));
+    return _URC_NO_REASON;
+  }
+#if defined(__x86_64__)
+  // The context's CFA is its callee's: `ip`, the return address into this frame, sits just
+  // below it. The first context's callee is _Unwind_Backtrace, below the anchor: not needed.
+  const std::uintptr_t slot = _Unwind_GetCFA(context) - sizeof(void*);
+  if (slot >= w.anchor) {
+    if (*reinterpret_cast<const std::uintptr_t*>(slot) == ip) w.slots.push_back(SlotCheck{slot - w.anchor, ip});
+    else w.cacheable = false;
+  }
+#else
+  w.cacheable = false;
+#endif
+  for (const LogicalFrame& f : cached_info(ip - 1).frames) {
+    // Printing a tensor for a person is not a use of its values (as for aliasguard's own
+    // runtime, docs/tracker.md); LibTorch prints through operators, from at::print.
+    if (f.printing) {
+      w.not_a_use = true;
+      return _URC_END_OF_STACK;
+    }
+    if (f.internal) continue;
+    w.site = f.site;
+    w.found = true;
+    return w.depth > 0 ? _URC_NO_REASON : _URC_END_OF_STACK;
+  }
+  return _URC_NO_REASON;
+}
+
+bool slots_match(std::uintptr_t anchor, const std::vector<SlotCheck>& slots) {
+  for (const SlotCheck& c : slots)
+    if (*reinterpret_cast<const std::uintptr_t*>(anchor + c.offset) != c.value) return false;
+  return true;
+}
+
+}  // namespace
+
+__attribute__((noinline)) tracker::Site current_site(std::vector<void*>& stack, int depth) {
   if (const CallSite* api = api_site())
     return tr::intern_site(api->file ? api->file : "", static_cast<std::uint32_t>(api->line > 0 ? api->line : 0),
                            api->function ? api->function : "");
-  constexpr int kMaxFrames = 256;
-  std::array<void*, kMaxFrames> frames{};
-  const int n = backtrace(frames.data(), kMaxFrames);
-  for (int i = 1; i < n; ++i) {
-    const auto info = symbolizer().info(call_address(frames[static_cast<std::size_t>(i)]));
-    for (const LogicalFrame& f : info->frames) {
-      // Printing a tensor for a person is not a use of its values (as for aliasguard's own
-      // runtime, docs/tracker.md); LibTorch prints through operators, from at::print.
-      if (f.function.rfind("at::print(", 0) == 0) return tr::kNotAUseSite;
-      if (f.internal) continue;
-      for (int k = i + 1; k < n && static_cast<int>(stack.size()) < depth; ++k)
-        stack.push_back(frames[static_cast<std::size_t>(k)]);
-      return tr::intern_site(f.file, f.line, f.function);
-    }
+  const std::uintptr_t anchor = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  thread_local std::unordered_map<std::uintptr_t, CachedSite> cache;  // See Note [Site cache]
+  if (depth == 0) {
+    auto it = cache.find(anchor);
+    if (it != cache.end() && slots_match(anchor, it->second.slots)) return it->second.site;
   }
-  return tr::Site{};
+  Walk walk;
+  walk.anchor = anchor;
+  walk.stack = &stack;
+  walk.depth = depth;
+  _Unwind_Backtrace(&walk_frame, &walk);
+  if (walk.not_a_use) return tr::kNotAUseSite;
+  if (!walk.found) return tr::Site{};
+  if (walk.cacheable && !walk.slots.empty()) {
+    if (cache.size() >= 4096) cache.clear();  // bounded: a program with ever new stack depths
+    cache[anchor] = CachedSite{std::move(walk.slots), walk.site};
+  }
+  return walk.site;
 }
 
 std::string describe_frame(void* pc) {
