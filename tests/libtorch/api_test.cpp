@@ -137,10 +137,8 @@ TEST_F(TorchMarks, UserSnapshotOfNamedParametersIsReportedWithItsName) {
   (void)kept[0].sum();
   const auto reports = take_reports();
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
-  EXPECT_EQ(reports[0].observer.label, "kept.weight");
+  expect_report(reports[0], Kind::StaleSnapshotRead, "kept.weight", {__FILE__, read_line});
   EXPECT_EQ(reports[0].write.label, "weight");
-  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(read_line));
 }
 
 TEST_F(TorchMarks, UnwatchedModuleIsCheckedToo) {

@@ -27,15 +27,8 @@ TEST_F(TorchLayerTest, SeedShallowReportsBothWays) {
 
   const auto reports = take_reports();
   ASSERT_EQ(reports.size(), 2u);
-  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
-  EXPECT_EQ(reports[0].observer.label, "weight");
-  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
-  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(snapshot_read));
-  EXPECT_EQ(reports[0].write.line, static_cast<unsigned>(module_write));
-  EXPECT_EQ(reports[1].kind, Kind::WriteThroughSnapshot);
-  EXPECT_TRUE(same_file(reports[1].observer.file, __FILE__)) << reports[1].observer.file;
-  EXPECT_EQ(reports[1].observer.line, static_cast<unsigned>(module_read));
-  EXPECT_EQ(reports[1].write.line, static_cast<unsigned>(snapshot_read));
+  expect_report(reports[0], Kind::StaleSnapshotRead, "weight", {__FILE__, snapshot_read}, {__FILE__, module_write});
+  expect_report(reports[1], Kind::WriteThroughSnapshot, "weight", {__FILE__, module_read}, {__FILE__, snapshot_read});
 }
 
 TEST_F(TorchLayerTest, SeedDeepIsSilent) {
@@ -63,9 +56,7 @@ void restore_best(torch::optim::Optimizer& optimizer, Net& model, const ag::Stat
   ASSERT_EQ(reports.size(), 2u);
   std::set<unsigned> write_lines;
   for (const auto& r : reports) {
-    EXPECT_EQ(r.kind, Kind::StaleSnapshotRead);
-    EXPECT_TRUE(same_file(r.observer.file, __FILE__)) << r.observer.file;
-    EXPECT_EQ(r.observer.line, static_cast<unsigned>(load_line));
+    expect_report(r, Kind::StaleSnapshotRead, nullptr, {__FILE__, load_line});
     EXPECT_TRUE(same_file(r.write.file, "torch_test_util.cpp")) << r.write.file;
     write_lines.insert(r.write.line);
   }
@@ -109,13 +100,8 @@ TEST_F(TorchLayerTest, ScalingTheStateDictInPlaceIsReportedAtForward) {
   model->forward(torch::ones({2, 4}));
   const auto reports = take_reports();
   ASSERT_FALSE(reports.empty());
-  for (const auto& r : reports) {
-    EXPECT_EQ(r.kind, Kind::WriteThroughSnapshot);
-    EXPECT_TRUE(same_file(r.observer.file, "torch_test_util.cpp")) << r.observer.file;
-    EXPECT_EQ(r.observer.line, static_cast<unsigned>(kForwardLine));
-    EXPECT_TRUE(same_file(r.write.file, __FILE__)) << r.write.file;
-    EXPECT_EQ(r.write.line, static_cast<unsigned>(scale_line));
-  }
+  for (const auto& r : reports)
+    expect_report(r, Kind::WriteThroughSnapshot, nullptr, {"torch_test_util.cpp", kForwardLine}, {__FILE__, scale_line});
 }
 
 TEST_F(TorchLayerTest, SaveLoadRoundTripIsSilent) {

@@ -50,6 +50,27 @@ inline bool same_file(const std::string& reported, const char* expected) {
          std::filesystem::path(reported).filename() == std::filesystem::path(expected).filename();
 }
 
+/// A source location as the tests expect reports to name it.
+struct At {
+  const char* file = nullptr;  // nullptr: not checked
+  int line = 0;
+};
+
+/// Expects `r` to be a `kind` read at `read` through a handle named `label` (nullptr: not
+/// checked) that saw a write made at `write`.
+inline void expect_report(const aliasguard::check::Violation& r, aliasguard::check::Kind kind, const char* label,
+                          At read, At write = {}) {
+  EXPECT_EQ(r.kind, kind);
+  if (label != nullptr) {
+    EXPECT_EQ(r.observer.label, label);
+  }
+  EXPECT_TRUE(same_file(r.observer.file, read.file)) << r.observer.file;
+  EXPECT_EQ(r.observer.line, static_cast<unsigned>(read.line));
+  if (write.file == nullptr) return;
+  EXPECT_TRUE(same_file(r.write.file, write.file)) << r.write.file;
+  EXPECT_EQ(r.write.line, static_cast<unsigned>(write.line));
+}
+
 /// A fixture that starts from a clean report list and no leftover reports.
 class TorchLayerTest : public ::testing::Test {
  protected:

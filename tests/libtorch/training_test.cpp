@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <thread>
+#include <utility>
 
 namespace torch_layer_test {
 namespace {
@@ -41,10 +42,7 @@ TEST_F(TorchLayerTest, FlatBufferWithDisjointViewsIsSilentWhereBytesDoNotOverlap
   (void)snapshot["w"].sum();  // the control: w's bytes were
   const auto reports = take_reports();
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
-  EXPECT_EQ(reports[0].observer.label, "w");
-  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
-  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(read_w));
+  expect_report(reports[0], Kind::StaleSnapshotRead, "w", {__FILE__, read_w});
 }
 
 TEST_F(TorchLayerTest, TargetNetworkSoftUpdateIsSilent) {
@@ -113,12 +111,30 @@ TEST_F(TorchLayerTest, SnapshotReadOnAnotherThreadIsReported) {
   reader.join();
   const auto reports = take_reports();
   ASSERT_EQ(reports.size(), 1u);
-  EXPECT_EQ(reports[0].kind, Kind::StaleSnapshotRead);
-  EXPECT_EQ(reports[0].observer.label, "fc1.weight");
-  EXPECT_TRUE(same_file(reports[0].observer.file, __FILE__)) << reports[0].observer.file;
-  EXPECT_EQ(reports[0].observer.line, static_cast<unsigned>(read_line));
-  EXPECT_TRUE(same_file(reports[0].write.file, "torch_test_util.cpp")) << reports[0].write.file;
-  EXPECT_EQ(reports[0].write.line, static_cast<unsigned>(kStepLine));
+  expect_report(reports[0], Kind::StaleSnapshotRead, "fc1.weight", {__FILE__, read_line},
+                {"torch_test_util.cpp", kStepLine});
+}
+
+// Two functions that make the same optimizer call at the same stack depth: the layer's site
+// cache (Note [Site cache]) must tell them apart by their return addresses.
+const int kStepALine = __LINE__ + 1;
+[[gnu::noinline]] void step_a(torch::optim::Optimizer& o) { o.step(); }
+const int kStepBLine = __LINE__ + 1;
+[[gnu::noinline]] void step_b(torch::optim::Optimizer& o) { o.step(); }
+
+TEST_F(TorchLayerTest, WriteSitesOfTheSameCallFromTwoFunctionsStayApart) {
+  torch::nn::Linear m(2, 2);
+  torch::optim::SGD sgd(m->parameters(), torch::optim::SGDOptions(0.5));
+  m->forward(torch::ones({1, 2})).sum().backward();
+  for (const auto& [step, line] : {std::pair{&step_a, kStepALine}, {&step_b, kStepBLine}, {&step_a, kStepALine}}) {
+    const ag::StateDict kept = ag::state_dict(*m);
+    step(sgd);
+    const int read_line = __LINE__ + 1;
+    (void)kept["weight"].sum();
+    const auto reports = take_reports();
+    ASSERT_EQ(reports.size(), 1u);
+    expect_report(reports[0], Kind::StaleSnapshotRead, "weight", {__FILE__, read_line}, {__FILE__, line});
+  }
 }
 
 }  // namespace
