@@ -170,9 +170,12 @@ class HandleTable {
   // Every handle on `storage` owned by a user becomes the module's (mark_snapshot: the tensors
   // a user snapshot shares storage with are the live ones).
   void adopt_users(const StorageRecord& storage, tr::Owner module) {
-    for (auto& [key, record] : handles_)
-      if (record->storage.get() == &storage && record->sited->handle.owner().kind == tr::OwnerKind::User)
-        record->sited->handle.set_owner(module, record->sited->handle.label());
+    for (const c10::TensorImpl* key : storage.handles) {
+      auto it = handles_.find(key);
+      if (it == handles_.end() || it->second->storage.get() != &storage) continue;
+      tr::Handle& h = it->second->sited->handle;
+      if (h.owner().kind == tr::OwnerKind::User) h.set_owner(module, h.label());
+    }
   }
 
  private:
