@@ -64,7 +64,7 @@ install)
                "$AG_LIBDIR/aliasguard/AliasGuardClangPlugin.so")
   fi
   if [ "${AG_HAS_TORCH:-OFF}" = ON ]; then
-    expected+=(include/aliasguard/torch.h "$AG_LIBDIR/libaliasguard_torch.so" "$AG_LIBDIR/libaliasguard_torch_checked.so"
+    expected+=(include/aliasguard/torch.h include/aliasguard/torch_call_site.h "$AG_LIBDIR/libaliasguard_torch.so" "$AG_LIBDIR/libaliasguard_torch_checked.so"
                "$AG_LIBDIR/cmake/AliasGuard/AliasGuardTorchTargets.cmake"
                "$AG_LIBDIR/pkgconfig/aliasguard-torch.pc" "$AG_LIBDIR/pkgconfig/aliasguard-torch-checked.pc")
   fi

@@ -16,6 +16,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "layer.h"
 #include "marks.h"
 
 namespace aliasguard::torch::detail {

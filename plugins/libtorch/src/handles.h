@@ -5,7 +5,6 @@
 #include <ATen/core/Tensor.h>
 
 #include "aliasguard/tracker/tracker.h"
-#include "aliasguard/torch.h"
 
 namespace aliasguard::torch::detail {
 
@@ -17,12 +16,6 @@ tracker::Handle* handle_of(const at::Tensor& t, bool for_write = false) noexcept
 /// `view` was made from `base` by a view operator: its handle (when `base` is tracked)
 /// inherits base's owner, name and what it has observed; `own_family` for detach()/data().
 void note_view(const at::Tensor& base, const at::Tensor& view, bool own_family) noexcept;
-
-/// The user's call being served by the API on this thread (an ApiScope), or nullptr.
-const CallSite* api_site() noexcept;
-/// Whether operator calls on this thread are skipped (inside an ApiScope, outside a
-/// CheckedScope).
-bool paused() noexcept;
 
 /// Prints "aliasguard: internal error in <where>: <what>" once per process and goes on: a
 /// checking failure never stops the user's program.

@@ -1,13 +1,21 @@
 #pragma once
-// Internal: how the checking layer starts (threads.cpp, symbolize.cpp, dispatch.cpp).
+// Internal: how the checking layer starts and finds sites (threads.cpp, symbolize.cpp,
+// dispatch.cpp, handles.cpp); no LibTorch headers, so symbolize.cpp and threads.cpp stay light.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "aliasguard/torch_call_site.h"
 #include "aliasguard/tracker/tracker.h"
 
 namespace aliasguard::torch::detail {
+
+/// The user's call being served by the API on this thread (an ApiScope), or nullptr.
+const CallSite* api_site() noexcept;
+/// Whether operator calls on this thread are skipped (inside an ApiScope, outside a
+/// CheckedScope).
+bool paused() noexcept;
 
 /// Turns the layer's dispatch key on in this thread's included set. See Note [Dispatch key].
 void enable_on_this_thread();

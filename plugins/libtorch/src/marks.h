@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "aliasguard/torch.h"
+#include "aliasguard/torch_call_site.h"
 
 namespace aliasguard::torch::detail {
 

@@ -26,7 +26,6 @@
 #include <elfutils/libdwfl.h>
 #endif
 
-#include "handles.h"
 #include "layer.h"
 
 namespace aliasguard::torch::detail {
@@ -80,7 +79,7 @@ bool internal_module(std::string_view module) {
 
 bool internal_file(std::string_view file) {
   for (std::string_view part : {"/ATen/", "/c10/", "/torch/csrc/", "/caffe2/", "/include/c++/", "/bits/",
-                                "aliasguard/torch.h", "plugins/libtorch/src/"})
+                                "aliasguard/torch.h", "aliasguard/torch_call_site.h", "plugins/libtorch/src/"})
     if (file.find(part) != std::string_view::npos) return true;
   return false;
 }

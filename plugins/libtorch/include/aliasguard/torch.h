@@ -5,6 +5,7 @@
 /// through LibTorch's dispatcher; link AliasGuard::torch and the same calls do no checking.
 /// Compiles as C++17, the standard LibTorch programs build with. See docs/libtorch.md.
 
+#include <aliasguard/torch_call_site.h>
 #include <torch/nn/module.h>
 #include <torch/ordered_dict.h>
 #include <torch/types.h>
@@ -16,14 +17,6 @@ namespace aliasguard::torch {
 
 /// What PyTorch's Module.state_dict() returns: keys "fc.weight", ... in registration order.
 using StateDict = ::torch::OrderedDict<std::string, ::torch::Tensor>;
-
-/// Where a call was made, filled in by the compiler at the caller (C++17 has no
-/// std::source_location; GCC and Clang provide the same builtins). Reports name this site.
-struct CallSite {
-  const char* file = __builtin_FILE();
-  int line = __builtin_LINE();
-  const char* function = __builtin_FUNCTION();
-};
 
 /// PyTorch's Module.state_dict(): for each module in pre-order, its parameters then its
 /// buffers, keys prefixed with the submodule path; every entry a detached tensor that
