@@ -90,11 +90,13 @@ std::string storage_text(const Violation& v) {
 }
 
 // The cause and the fix of violation_kinds.h, and how to silence the kind.
-std::string hint(check::Kind kind) {
+// A report whose reading line is Python code gives the fix in Python.
+std::string hint(check::Kind kind, const std::string& file) {
+  const bool python = file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0;
   std::string text;
   switch (kind) {
-#define AG_KIND_HINT(Enumerator, Name, Cause, Fix) \
-  case check::Kind::Enumerator: text = Cause " " Fix; break;
+#define AG_KIND_HINT(Enumerator, Name, Cause, Fix, PythonFix) \
+  case check::Kind::Enumerator: text = python ? Cause " " PythonFix : Cause " " Fix; break;
     AG_FOR_EACH_VIOLATION_KIND(AG_KIND_HINT)
 #undef AG_KIND_HINT
   }
@@ -285,7 +287,7 @@ std::string format_text(const Violation& v, const TextStyle& style) {
   }
   out += storage_text(v);
   out += "SUMMARY: AliasGuard: " + kind + " " + location(at->file, at->line, at->function) + "\n";
-  out += hint(v.kind);
+  out += hint(v.kind, at->file);
   out += kSeparator;
   if (style.halt) out += "==" + std::to_string(style.pid) + "==ABORTING\n";
   return out;

@@ -16,7 +16,7 @@ namespace aliasguard::tracker::detail {
 namespace {
 
 constexpr check::Kind kAllKinds[] = {
-#define AG_KIND_ENUMERATOR(Enumerator, Name, Cause, Fix) check::Kind::Enumerator,
+#define AG_KIND_ENUMERATOR(Enumerator, Name, Cause, Fix, PythonFix) check::Kind::Enumerator,
     AG_FOR_EACH_VIOLATION_KIND(AG_KIND_ENUMERATOR)
 #undef AG_KIND_ENUMERATOR
 };

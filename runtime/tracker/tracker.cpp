@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
@@ -71,6 +72,41 @@ void check_bounds(const Storage& storage, const Extent& extent) {
                             std::to_string(extent.end()) + ") lie outside storage #" + std::to_string(storage.id()) +
                             " of " + std::to_string(storage.nbytes()) + " bytes; compute the extent with extent_of() "
                             "from the view's own offset, sizes and strides");
+}
+
+// Note [Kept snapshots]
+// A write through a snapshot is a bug only if the snapshot is kept: the user meant a copy.
+// EMA code updates a model through a dict it never keeps (`for v in ema.state_dict().values():
+// v.mul_(d)...`, timm's ModelEmaV2, YOLOv5's ModelEMA); such a write is the model's update, and
+// when the model reads it no tensor of that snapshot is alive any more. So the module's read
+// reports write-through-snapshot only while some tensor of the writing snapshot is alive: the
+// tracker counts the live handles of each snapshot owner, and a layer whose handles outlive its
+// tensors (the LibTorch layer's records wait for a sweep) answers instead through
+// SiteHooks::snapshot_alive. A snapshot read after a module write is always reported: the
+// reader is alive. detect=write reports at the write, before it can know, so it reports both.
+class LiveSnapshots {
+ public:
+  void add(Owner o, int delta) {
+    if (o.kind != OwnerKind::Snapshot) return;
+    std::lock_guard guard(lock_);
+    auto it = counts_.emplace(o.id, 0).first;
+    it->second += delta;
+    if (it->second <= 0) counts_.erase(it);
+  }
+  bool alive(Owner o) {
+    if (auto hook = detail::site_hooks().snapshot_alive) return hook(o);
+    std::lock_guard guard(lock_);
+    return counts_.count(o.id) != 0;
+  }
+
+ private:
+  std::mutex lock_;
+  std::unordered_map<std::uint32_t, int> counts_;
+};
+
+LiveSnapshots& live_snapshots() {
+  static auto* counts = new LiveSnapshots;  // never destroyed: handles die in static destructors
+  return *counts;
 }
 
 // Whether a write by `writer` is a violation when seen through `reader`. See Note [Owners].
@@ -397,6 +433,7 @@ Handle::Handle(Storage& storage, Extent extent, Owner owner, std::uint32_t label
   check_bounds(storage, extent);
   set_extent(extent);
   attach(*this, observed_, nullptr);
+  live_snapshots().add(owner, 1);
 }
 
 Handle::Handle(const Handle& source, Storage& storage, Extent extent, Origin created)
@@ -405,9 +442,13 @@ Handle::Handle(const Handle& source, Storage& storage, Extent extent, Origin cre
   check_bounds(storage, extent);
   set_extent(extent);
   attach(*this, observed_, &source);
+  live_snapshots().add(this->owner(), 1);
 }
 
-Handle::~Handle() { detach(*this); }
+Handle::~Handle() {
+  detach(*this);
+  live_snapshots().add(owner(), -1);
+}
 
 void Handle::set_extent(const Extent& e) {
   begin_ = e.begin;
@@ -422,6 +463,8 @@ void Handle::set_extent(const Extent& e) {
 void Handle::set_owner(Owner owner, std::uint32_t label) {
   std::unique_lock guard(storage_->state_->lock, std::defer_lock);
   if (detail::keeps_live_handles()) guard.lock();
+  live_snapshots().add(this->owner(), -1);
+  live_snapshots().add(owner, 1);
   owner_kind_ = owner.kind;
   owner_id_ = owner.id;
   label_ = label;
@@ -487,6 +530,8 @@ __attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
     h.observed_.store(now, std::memory_order_relaxed);
   }
   if (!found) return;
+  if (found->kind == check::Kind::WriteThroughSnapshot && !live_snapshots().alive(found->write.owner))
+    return;  // See Note [Kept snapshots]
   fill_storage(*found, s);
   if (at.file == nullptr) {
     found->observer.at = detail::resolve_deferred(found->observer.stack);

@@ -16,7 +16,7 @@ import sys
 
 STRING = r'"(?:[^"\\]|\\.)*"'
 STRINGS = rf"((?:\s*{STRING})+)"
-ENTRY = re.compile(rf"\bX\(\s*(\w+)\s*,{STRINGS}\s*,{STRINGS}\s*,{STRINGS}\s*\)")
+ENTRY = re.compile(rf"\bX\(\s*(\w+)\s*,{STRINGS}\s*,{STRINGS}\s*,{STRINGS}\s*,{STRINGS}\s*\)")
 
 
 def c_strings(text):
@@ -31,14 +31,14 @@ def c_strings(text):
 
 
 def runtime_kinds(path):
-    """[(enumerator, name, cause, fix)] of the X-macro list in `path`."""
+    """[(enumerator, name, cause, fix)] of the X-macro list in `path` (the Python fix left out)."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     match = re.search(r"^#define AG_FOR_EACH_VIOLATION_KIND\(X\)((?:.*\\\n)*.*)$", text, re.M)
     if match is None:
         raise ValueError(f"no AG_FOR_EACH_VIOLATION_KIND(X) in {path}")
     body = match.group(1).replace("\\\n", "\n")
-    kinds = [(e, c_strings(n), c_strings(c), c_strings(f)) for e, n, c, f in ENTRY.findall(body)]
+    kinds = [(e, c_strings(n), c_strings(c), c_strings(f)) for e, n, c, f, _ in ENTRY.findall(body)]
     if len(kinds) != body.count("X("):
         raise ValueError(f"read {len(kinds)} of the {body.count('X(')} entries of {path}")
     return kinds

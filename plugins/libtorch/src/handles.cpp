@@ -15,6 +15,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "layer.h"
 #include "marks.h"
@@ -163,6 +164,26 @@ class HandleTable {
     insert(view.unsafeGetTensorImpl(), std::move(record));
   }
 
+  // Whether a tensor of snapshot `owner` is alive. See Note [Kept snapshots] in the tracker:
+  // the records of dead tensors wait for a sweep, so their handles do not say. A snapshot
+  // found dead stays dead (new tensors of an owner are views of its live ones), so each
+  // owner is scanned for until it is found dead, and reads of its writes cost O(1) after.
+  bool snapshot_alive(tr::Owner owner) {
+    {
+      std::lock_guard guard(dead_lock_);
+      if (dead_.count(owner.id) != 0) return false;
+    }
+    std::shared_lock read(lock_);
+    for (const auto& [key, r] : handles_) {
+      const tr::Owner o = r->sited->handle.owner();
+      if (o.kind == owner.kind && o.id == owner.id && !r->impl.expired()) return true;
+    }
+    std::lock_guard guard(dead_lock_);
+    if (dead_.size() >= kMinSweep) dead_.clear();  // bounded; a cleared owner is scanned again
+    dead_.insert(owner.id);
+    return false;
+  }
+
   // The record for `t`, created (with its storage's) when missing; under the write lock.
   HandleRecord& mark(const at::Tensor& t) { return *update(t, /*create=*/true); }
   StorageRecord& storage_of(HandleRecord& r) { return *r.storage; }
@@ -249,6 +270,8 @@ class HandleTable {
   std::unordered_map<const c10::TensorImpl*, std::unique_ptr<HandleRecord>> handles_;
   std::unordered_map<const c10::StorageImpl*, std::shared_ptr<StorageRecord>> storages_;
   std::size_t sweep_at_ = kMinSweep;
+  std::mutex dead_lock_;
+  std::unordered_set<std::uint32_t> dead_;  // snapshot owners with no live tensor
 };
 
 HandleTable& table() {
@@ -281,6 +304,15 @@ void note_view(const at::Tensor& base, const at::Tensor& view, bool own_family) 
     if (trackable(base) && trackable(view)) table().view(base, view, own_family);
   } catch (const std::exception& e) {
     internal_error("note_view", e.what());
+  }
+}
+
+bool snapshot_alive(tracker::Owner owner) noexcept {
+  try {
+    return table().snapshot_alive(owner);
+  } catch (const std::exception& e) {
+    internal_error("snapshot_alive", e.what());
+    return true;
   }
 }
 

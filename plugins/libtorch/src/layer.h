@@ -19,10 +19,15 @@ bool paused() noexcept;
 
 /// Turns the layer's dispatch key on in this thread's included set. See Note [Dispatch key].
 void enable_on_this_thread();
+/// Turns it on or off for this thread; returns whether it was on.
+bool set_enabled_on_this_thread(bool on);
 
 /// SiteHooks::current: the user's frame of the access being made on this thread (the API
 /// call's site inside an ApiScope), and up to `depth` frames under it.
 tracker::Site current_site(std::vector<void*>& stack, int depth);
+/// SiteHooks::snapshot_alive: whether a tensor of snapshot `owner` is still alive
+/// (handles.cpp). See Note [Kept snapshots] in the tracker.
+bool snapshot_alive(tracker::Owner owner) noexcept;
 /// SiteHooks::describe: "0x4012ab in train() train.cpp:42".
 std::string describe_frame(void* pc);
 

@@ -42,7 +42,8 @@ PthreadCreate next_pthread_create() {
 [[maybe_unused]] const bool g_started = [] {
   aliasguard::torch::detail::enable_on_this_thread();
   aliasguard::tracker::set_site_hooks(
-      {&aliasguard::torch::detail::current_site, &aliasguard::torch::detail::describe_frame});
+      {&aliasguard::torch::detail::current_site, &aliasguard::torch::detail::describe_frame,
+       &aliasguard::torch::detail::snapshot_alive});
   return true;
 }();
 

@@ -55,6 +55,9 @@ struct SiteHooks {
   Site (*current)(std::vector<void*>& stack, int depth) = nullptr;
   /// One report line for a return address ("0x4012ab in train() train.cpp:42").
   std::string (*describe)(void* pc) = nullptr;
+  /// Whether a tensor of snapshot `owner` is still alive, for a layer whose handles outlive
+  /// its tensors (null: the tracker counts live handles itself). See Note [Kept snapshots].
+  bool (*snapshot_alive)(Owner owner) = nullptr;
 };
 /// Installs `hooks` for the process (a tensor library's layer does, once, at load).
 void set_site_hooks(const SiteHooks& hooks);

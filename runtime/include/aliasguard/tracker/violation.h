@@ -17,7 +17,7 @@ namespace aliasguard::check {
 
 /// The kinds of violation (aliasguard/tracker/violation_kinds.h), named as in reports.
 enum class Kind : std::uint8_t {
-#define AG_KIND_ENUMERATOR(Enumerator, Name, Cause, Fix) Enumerator,
+#define AG_KIND_ENUMERATOR(Enumerator, Name, Cause, Fix, PythonFix) Enumerator,
   AG_FOR_EACH_VIOLATION_KIND(AG_KIND_ENUMERATOR)
 #undef AG_KIND_ENUMERATOR
 };
@@ -26,7 +26,7 @@ enum class Kind : std::uint8_t {
 /// suppression files spell the kind.
 constexpr const char* kind_name(Kind kind) {
   switch (kind) {
-#define AG_KIND_NAME(Enumerator, Name, Cause, Fix) \
+#define AG_KIND_NAME(Enumerator, Name, Cause, Fix, PythonFix) \
   case Kind::Enumerator: return Name;
     AG_FOR_EACH_VIOLATION_KIND(AG_KIND_NAME)
 #undef AG_KIND_NAME
