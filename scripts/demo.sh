@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build, and show the seed question answered: by the
-# checked runtime while the example runs, by aliasguard-check before it runs, and by the
-# LibTorch layer in real LibTorch programs (where LibTorch was found).
+# checked runtime while the example runs, by aliasguard-check before it runs, by the LibTorch
+# layer in real LibTorch programs, and by `python3 -m aliasguard` in the seed's own PyTorch
+# program (the last two where LibTorch and PyTorch were found).
 #   scripts/demo.sh [--preset NAME]     (default preset: default = RelWithDebInfo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --preset) preset="$2"; shift 2 ;;
     --preset=*) preset="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +34,11 @@ has_torch=0
 if has_target torch_best_model_checked; then
   has_torch=1
   for example in "${torch_examples[@]}"; do targets+=("torch_$example" "torch_${example}_checked"); done
+fi
+has_python=0
+if has_target aliasguard_pytorch; then
+  has_python=1
+  targets+=(aliasguard_pytorch)
 fi
 cmake --build --preset "$preset" -j "$jobs" --target "${targets[@]}"
 exe="build/$preset/examples/seed_state_dict_checked"
@@ -94,14 +100,14 @@ echo "== LibTorch: examples/libtorch/, real LibTorch programs, each linked twice
 echo "== with AliasGuard::torch (no checking) and AliasGuard::torch_checked (every ATen"
 echo "== operator call checked through LibTorch's dispatcher; docs/libtorch.md)"
 echo "================================================================================"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 if [ "$has_torch" -eq 0 ]; then
   echo "-- skipped: LibTorch was not found when build/$preset was configured"
   echo "-- (apt-get install libtorch-dev, or scripts/install-deps.sh, then rerun)"
-  exit "$unexpected"
+  torch_examples=()
 fi
 dir="build/$preset/examples/libtorch"
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
 for example in "${torch_examples[@]}"; do
   for mode in shallow deep; do
     echo
@@ -132,5 +138,49 @@ for example in "${torch_examples[@]}"; do
       unexpected=1
     fi
   done
+done
+
+echo
+echo "================================================================================"
+echo "== PyTorch: examples/python/seed_state_dict.py, the seed question's own program,"
+echo "== run by python3 and by python3 -m aliasguard (docs/python.md)"
+echo "================================================================================"
+if [ "$has_python" -eq 0 ]; then
+  echo "-- skipped: the Python package was not built in build/$preset (it needs LibTorch, and"
+  echo "-- a build without sanitizers: apt-get install libtorch-dev python3-torch, then rerun)"
+  exit "$unexpected"
+fi
+# The Python whose PyTorch the tests use (cmake/AliasGuardPython.cmake), which need not be
+# the python3 first on PATH.
+python=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "build/$preset/CMakeCache.txt")
+python=${python:-python3}
+example=examples/python/seed_state_dict.py
+for mode in shallow deep; do
+  echo
+  echo "\$ PYTHONPATH=build/$preset/python $python -m aliasguard $example $mode"
+  plain=0 checked=0
+  "$python" "$example" "$mode" >"$out/plain" 2>"$out/plain.err" || plain=$?
+  PYTHONPATH="build/$preset/python" "$python" -m aliasguard "$example" "$mode" >"$out/checked" \
+    2>"$out/checked.err" || checked=$?
+  cat "$out/checked" "$out/checked.err"
+  echo "-- exit status $checked (python3 -m aliasguard), $plain (python3)"
+  reports=$(grep -c '^==[0-9]*==WARNING: AliasGuard:' "$out/checked.err" || true)
+  if cmp -s "$out/plain" "$out/checked"; then
+    echo "-- stdout of python3 and of python3 -m aliasguard: identical ($(wc -l <"$out/checked") lines)"
+  else
+    echo "-- stdout of python3 and of python3 -m aliasguard DIFFERS -- UNEXPECTED:"
+    diff "$out/plain" "$out/checked" || true
+    unexpected=1
+  fi
+  case "$mode:$checked:$plain:$reports" in
+    shallow:23:0:[1-9]*) echo "-- expected: a = m.state_dict() shares storage with m; $reports report(s), exit 23" ;;
+    deep:0:0:0)
+      if cmp -s "$out/plain.err" "$out/checked.err"; then
+        echo "-- expected: after a = copy.deepcopy(a), exactly what python3 prints; exit 0"
+      else
+        echo "-- stderr differs from python3's -- UNEXPECTED"; unexpected=1
+      fi ;;
+    *) echo "-- $example $mode: $reports report(s), exit $checked / $plain -- UNEXPECTED"; unexpected=1 ;;
+  esac
 done
 exit "$unexpected"

@@ -46,7 +46,8 @@ bool matches_path(std::string_view pattern, std::string_view path) {
   return false;
 }
 
-// The name as written, its short form, or any suffix of the short form after a '::'.
+// The name as written, its short form, or any suffix of the short form after a '::' (C++) or
+// a '.' (a Python qualified name: "Trainer.restore" matches "restore").
 bool matches_function(std::string_view pattern, std::string_view function) {
   if (function.empty()) return false;
   if (glob_match(pattern, function)) return true;
@@ -55,8 +56,10 @@ bool matches_function(std::string_view pattern, std::string_view function) {
   while (true) {
     if (glob_match(pattern, rest)) return true;
     const std::size_t colons = rest.find("::");
-    if (colons == std::string_view::npos) return false;
-    rest.remove_prefix(colons + 2);
+    const std::size_t dot = rest.find('.');
+    if (colons == std::string_view::npos && dot == std::string_view::npos) return false;
+    if (dot < colons) rest.remove_prefix(dot + 1);
+    else rest.remove_prefix(colons + 2);
   }
 }
 

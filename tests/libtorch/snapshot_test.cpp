@@ -104,6 +104,25 @@ TEST_F(TorchLayerTest, ScalingTheStateDictInPlaceIsReportedAtForward) {
     expect_report(r, Kind::WriteThroughSnapshot, nullptr, {"torch_test_util.cpp", kForwardLine}, {__FILE__, scale_line});
 }
 
+// EMA through the EMA model's own state_dict, a temporary (after timm's ModelEmaV2 and
+// YOLOv5's ModelEMA, reduced): the writes are the EMA model's update, and no entry is alive
+// when it reads them. See Note [Kept snapshots].
+TEST_F(TorchLayerTest, EmaThroughATemporaryStateDictIsSilent) {
+  Net model;
+  Net ema;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  ema->eval();
+  for (int step = 0; step < 3; ++step) {
+    train_step(model, sgd);
+    torch::NoGradGuard no_grad;
+    const ag::StateDict current = ag::state_dict(*model);
+    for (auto& item : ag::state_dict(*ema))
+      if (item.value().is_floating_point()) item.value().mul_(0.9).add_(current[item.key()], 0.1);
+    ema->forward(torch::ones({2, 4}));
+  }
+  EXPECT_TRUE(take_reports().empty());
+}
+
 TEST_F(TorchLayerTest, SaveLoadRoundTripIsSilent) {
   Net model;
   torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));

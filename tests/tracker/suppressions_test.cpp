@@ -136,6 +136,20 @@ TEST(SuppressionsMatch, FunctionAsWrittenShortOrAnyScopeSuffix) {
   EXPECT_FALSE(suppressed("stale-snapshot-read:ste"));
 }
 
+TEST(SuppressionsMatch, PythonQualifiedNameOrAnySuffixAfterADot) {
+  check::Violation v = sample();
+  v.observer.file = "/home/u/proj/train.py";
+  v.observer.function = "Trainer.restore_best";
+  v.write.function = "<module>";
+  EXPECT_TRUE(suppressed("stale-snapshot-read:Trainer.restore_best", v));
+  EXPECT_TRUE(suppressed("stale-snapshot-read:restore_best", v));
+  EXPECT_TRUE(suppressed("stale-snapshot-read:Trainer.*", v));
+  EXPECT_TRUE(suppressed("stale-snapshot-read:train.py", v));
+  EXPECT_TRUE(suppressed("stale-snapshot-read:<module>", v));
+  EXPECT_FALSE(suppressed("stale-snapshot-read:Trainer", v));
+  EXPECT_FALSE(suppressed("stale-snapshot-read:restore", v));
+}
+
 TEST(SuppressionsMatch, LabelOfEitherSide) {
   EXPECT_TRUE(suppressed("stale-snapshot-read:fc.weight"));
   EXPECT_TRUE(suppressed("stale-snapshot-read:layers.0.bias"));

@@ -80,6 +80,26 @@ TEST_F(Tracker, ModuleReadAfterSnapshotWriteIsWriteThroughSnapshot) {
   EXPECT_EQ(v[0].observer.owner, detail::owner_name(module_));
 }
 
+// Note [Kept snapshots]: a write through a snapshot no tensor of which is alive any more is
+// the model's update (EMA through a temporary state_dict), not a kept copy changed by mistake.
+TEST_F(Tracker, WriteThroughASnapshotNoLongerAliveIsNotReported) {
+  Handle param(storage_, bytes(0, 64), module_, 0, here());
+  {
+    Handle entry(storage_, bytes(0, 64), snapshot_, 0, here());
+    entry.write(here());  // for (auto& v : ema.state_dict()) v.mul_(d)
+  }
+  param.read(here());
+  EXPECT_TRUE(found().empty());
+  // Another snapshot, kept while the module reads, is reported.
+  Handle kept(storage_, bytes(0, 64), new_owner(OwnerKind::Snapshot), 0, here());
+  Handle view(kept, storage_, bytes(0, 16), here());
+  kept.set_owner(module_, 0);  // the snapshot lives on through its view alone
+  view.write(here());
+  param.read(here());
+  ASSERT_EQ(found().size(), 1u);
+  EXPECT_EQ(found()[0].kind, Kind::WriteThroughSnapshot);
+}
+
 TEST_F(Tracker, AnotherSnapshotsWriteIsStaleForThisSnapshot) {
   Handle mine(storage_, bytes(0, 64), snapshot_, 0, here());
   Handle theirs(storage_, bytes(0, 64), new_owner(OwnerKind::Snapshot), 0, here());
