@@ -134,6 +134,16 @@ def test_thread_is_checked():
     assert re.search(r"SUMMARY: .* in train$", result.stderr, re.M), result.stderr
 
 
+def test_checking_from_code_covers_its_block_and_what_follows_enable():
+    path = program("in_code.py")
+    result = run(path, checked=False, options="dedup=0:stack_depth=1")
+    assert result.returncode == 23, result.stderr
+    callers = {int(line) for file, line in re.findall(r"^    #1 (.+):(\d+) in <module>$", result.stderr, re.M)}
+    assert callers == {line_of(path, "checked-call"), line_of(path, "enabled-call")}, result.stderr
+    assert "enabled inside the block only: False" in result.stdout
+    assert "reported: 4" in result.stdout  # weight and bias, twice: nothing for keep_vars=True
+
+
 def test_suppressions_match_python_files_and_functions(tmp_path):
     path = program("best_model.py")
     for pattern in ("restore_best", "best_model.py"):
