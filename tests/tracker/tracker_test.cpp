@@ -80,7 +80,7 @@ TEST_F(Tracker, ModuleReadAfterSnapshotWriteIsWriteThroughSnapshot) {
   EXPECT_EQ(v[0].observer.owner, detail::owner_name(module_));
 }
 
-// Note [Kept snapshots]: a write through a snapshot no tensor of which is alive any more is
+// See Note [Kept snapshots]. A write through a snapshot no tensor of which is alive any more is
 // the model's update (EMA through a temporary state_dict), not a kept copy changed by mistake.
 TEST_F(Tracker, WriteThroughASnapshotNoLongerAliveIsNotReported) {
   Handle param(storage_, bytes(0, 64), module_, 0, here());
