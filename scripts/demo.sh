@@ -102,6 +102,16 @@ echo "== operator call checked through LibTorch's dispatcher; docs/libtorch.md)"
 echo "================================================================================"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# Whether the checked run printed what the plain one did ($out/plain, $out/checked).
+compare_stdout() {
+  if cmp -s "$out/plain" "$out/checked"; then
+    echo "-- stdout of $1: identical ($(wc -l <"$out/checked") lines)"
+  else
+    echo "-- stdout of $1 DIFFERS -- UNEXPECTED:"
+    diff "$out/plain" "$out/checked" || true
+    unexpected=1
+  fi
+}
 if [ "$has_torch" -eq 0 ]; then
   echo "-- skipped: LibTorch was not found when build/$preset was configured"
   echo "-- (apt-get install libtorch-dev, or scripts/install-deps.sh, then rerun)"
@@ -119,13 +129,7 @@ for example in "${torch_examples[@]}"; do
     cat "$out/checked"
     sed "s|$PWD/||g" "$out/checked.err"   # reports name absolute paths (__FILE__ of the build)
     echo "-- exit status $checked (checked), $plain (unchecked)"
-    if cmp -s "$out/plain" "$out/checked"; then
-      echo "-- stdout of the checked and the unchecked build: identical ($(wc -l <"$out/checked") lines)"
-    else
-      echo "-- stdout of the checked and the unchecked build DIFFERS -- UNEXPECTED:"
-      diff "$out/plain" "$out/checked" || true
-      unexpected=1
-    fi
+    compare_stdout "the checked and the unchecked build"
     reports=$(grep -c '^==[0-9]*==WARNING: AliasGuard:' "$out/checked.err" || true)
     case "$mode:$checked:$plain:$reports" in
       shallow:23:0:[1-9]*) echo "-- expected: the snapshot shares storage with the model; $reports report(s), exit 23" ;;
@@ -165,13 +169,7 @@ for mode in shallow deep; do
   cat "$out/checked" "$out/checked.err"
   echo "-- exit status $checked (python3 -m aliasguard), $plain (python3)"
   reports=$(grep -c '^==[0-9]*==WARNING: AliasGuard:' "$out/checked.err" || true)
-  if cmp -s "$out/plain" "$out/checked"; then
-    echo "-- stdout of python3 and of python3 -m aliasguard: identical ($(wc -l <"$out/checked") lines)"
-  else
-    echo "-- stdout of python3 and of python3 -m aliasguard DIFFERS -- UNEXPECTED:"
-    diff "$out/plain" "$out/checked" || true
-    unexpected=1
-  fi
+  compare_stdout "python3 and of python3 -m aliasguard"
   case "$mode:$checked:$plain:$reports" in
     shallow:23:0:[1-9]*) echo "-- expected: a = m.state_dict() shares storage with m; $reports report(s), exit 23" ;;
     deep:0:0:0)
