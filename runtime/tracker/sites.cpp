@@ -24,8 +24,9 @@ namespace aliasguard::tracker {
 //   A handle starts out having observed every earlier write, so only handles alive at the
 //   write can, and the layer that makes the handles knows when a storage first gets a handle
 //   of another owner (a snapshot of a module's parameter): it calls
-//   Storage::record_write_sites() then, and from that write on sites are resolved when made.
-//   Other writes keep kUnrecordedSite. With detect=write every write is compared at once,
+//   Storage::record_write_sites() then, and from that write on sites are resolved when made,
+//   until the layer sees no such handle alive any more and turns it off again. Other writes
+//   keep kUnrecordedSite. With detect=write every write is compared at once,
 //   so its site is resolved at once too.
 // A read the hooks find is no use of the values (printing, as ScopedUntracked marks for
 // aliasguard's own runtime) returns kNotAUseSite: it is not reported, and the handle goes back

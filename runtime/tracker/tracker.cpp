@@ -389,7 +389,7 @@ std::uint32_t Storage::generation() const {
   return state_->generation;
 }
 
-void Storage::record_write_sites() { state_->record_write_sites.store(true, std::memory_order_relaxed); }
+void Storage::record_write_sites(bool on) { state_->record_write_sites.store(on, std::memory_order_relaxed); }
 
 void Storage::reset() {
   // The epoch keeps counting (handles compare against it); only the history goes, so no

@@ -141,7 +141,9 @@ def test_checking_from_code_covers_its_block_and_what_follows_enable():
     callers = {int(line) for file, line in re.findall(r"^    #1 (.+):(\d+) in <module>$", result.stderr, re.M)}
     assert callers == {line_of(path, "checked-call"), line_of(path, "enabled-call")}, result.stderr
     assert "enabled inside the block only: False" in result.stdout
-    assert "reported: 4" in result.stdout  # weight and bias, twice: nothing for keep_vars=True
+    assert ("stale-snapshot-read", line_of(path, "early-read")) in kinds_at(result.stderr, path)
+    # weight and bias at two restores, and the early snapshot: nothing for keep_vars=True
+    assert "reported: 5" in result.stdout, result.stdout
 
 
 def test_suppressions_match_python_files_and_functions(tmp_path):

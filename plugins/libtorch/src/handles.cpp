@@ -59,9 +59,9 @@ struct StorageRecord {
     if (previous) {
       default_owner = previous->default_owner;
       default_label = previous->default_label;
-      shared = previous->shared;
+      shared.store(previous->shared.load(std::memory_order_relaxed), std::memory_order_relaxed);
     }
-    if (shared) storage.record_write_sites();
+    if (shared.load(std::memory_order_relaxed)) storage.record_write_sites();
   }
   c10::weak_intrusive_ptr<c10::StorageImpl> impl;
   const void* data;
@@ -69,7 +69,9 @@ struct StorageRecord {
   // Guarded by the table lock.
   tr::Owner default_owner = tr::new_owner(tr::OwnerKind::User);  // of tensors first seen here
   std::uint32_t default_label = 0;
-  bool shared = false;  // a snapshot was taken of it: see Note [Deferred sites] in tracker
+  // A tensor of a snapshot may be alive on it: its writes resolve their sites. Set under the
+  // write lock, cleared under either. See Note [Deferred sites] in the tracker.
+  std::atomic<bool> shared{false};
   std::vector<const c10::TensorImpl*> handles;  // keys of its handles (some may be dead)
 };
 
@@ -111,7 +113,10 @@ class HandleTable {
       auto it = handles_.find(key);
       if (it != handles_.end()) {
         const bool prune = for_write && it->second->storage->shared && tr::keeps_live_handles();
-        if (!prune && current(*it->second, t)) return &it->second->sited->handle;
+        if (!prune && current(*it->second, t)) {
+          if (for_write) settle_recording(*it->second->storage);
+          return &it->second->sited->handle;
+        }
       } else if (!tr::strict_domains() && storages_.find(t.storage().unsafeGetStorageImpl()) == storages_.end()) {
         return nullptr;
       }
@@ -119,7 +124,23 @@ class HandleTable {
     std::unique_lock write(lock_);
     HandleRecord* r = update(t, tr::strict_domains());
     if (r != nullptr && for_write && r->storage->shared && tr::keeps_live_handles()) prune(*r->storage);
+    if (r != nullptr && for_write) settle_recording(*r->storage);
     return r ? &r->sited->handle : nullptr;
+  }
+
+  // A write's site is needed only while a tensor of a snapshot on its storage is alive to
+  // report it later (Note [Deferred sites]): once the last one has died, writes stop resolving
+  // sites (for Python, a call into the interpreter each) until a new snapshot is taken. Under
+  // either lock.
+  void settle_recording(StorageRecord& storage) {
+    if (!storage.shared.load(std::memory_order_relaxed)) return;
+    for (const c10::TensorImpl* key : storage.handles) {
+      auto it = handles_.find(key);
+      if (it == handles_.end() || it->second->storage.get() != &storage) continue;
+      if (it->second->sited->handle.owner().kind == tr::OwnerKind::Snapshot && !it->second->impl.expired()) return;
+    }
+    storage.shared.store(false, std::memory_order_relaxed);
+    storage.storage.record_write_sites(false);
   }
 
   // Destroys the handles of dead tensors on `storage`, so that detect=write does not compare
@@ -361,8 +382,8 @@ void mark_snapshot(const at::Tensor& t, std::uint32_t owner, std::string_view ke
   handle.start_family();
   handle.observe_now();
   r.sited->created = site_of(at);
-  if (!s.shared) {
-    s.shared = true;
+  if (!s.shared.load(std::memory_order_relaxed)) {
+    s.shared.store(true, std::memory_order_relaxed);
     s.storage.record_write_sites();
   }
 }

@@ -9,10 +9,33 @@ The checks are the C++ layer's (LibTorch's dispatcher, the same one PyTorch's Py
 through); this package loads it, tells it which tensors are snapshots (Module.state_dict(),
 Optimizer.state_dict()) and names the Python frames of reports. See docs/python.md.
 
-Importing this package loads nothing: PyTorch and the layer are loaded by the first call.
+Importing this package loads the layer, with checking off, as soon as torch is imported (at
+once if it is already), so that snapshots taken before checking starts are known.
 """
 
 import contextlib as _contextlib
+
+from . import _after_torch
+
+
+def _load():
+    from . import _layer
+    _layer.load()
+
+
+def _load_after_torch():
+    try:
+        _load()
+    except ImportError:
+        pass  # not the torch the layer was built for: enable() and checking() raise why
+
+
+# With a torch already imported, importing this package fails when it is not the one the
+# layer was built for (the message names both versions).
+if "torch" in __import__("sys").modules:
+    _load()
+else:
+    _after_torch.call_after_torch_import(_load_after_torch)
 
 __all__ = ["enable", "disable", "checking", "enabled", "violation_count", "violation_reports"]
 

@@ -31,6 +31,7 @@ def loaded():
 def load():
     """The layer, loaded on first use (imports torch)."""
     global _LAYER
+    import torch  # noqa: F401  (first, unlocked: importing it may call load() itself)
     with _LOCK:
         if _LAYER is None:
             _LAYER = _Layer()

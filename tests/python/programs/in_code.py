@@ -1,12 +1,14 @@
 # Checking turned on from code, for notebooks and programs run by plain python3:
-# `with aliasguard.checking():` checks the block only, aliasguard.enable() from then on.
-# state_dict(keep_vars=True) returns the parameters themselves: not a snapshot.
+# `with aliasguard.checking():` checks the block only, aliasguard.enable() from then on; a
+# snapshot taken before checking starts is known. state_dict(keep_vars=True) returns the
+# parameters themselves: not a snapshot.
 import aliasguard
 import torch
 
 torch.manual_seed(0)
 model = torch.nn.Linear(4, 2)
 opt = torch.optim.SGD(model.parameters(), lr=0.1)
+early = model.state_dict()
 
 
 def stale_restore():
@@ -23,6 +25,7 @@ with aliasguard.checking():
     params = model.state_dict(keep_vars=True)
     opt.step()
     print(f"{float(params['weight'].sum()):.4f}")  # keep-vars-read
+    print(f"{float(early['bias'].sum()):.4f}")  # early-read
 print("enabled inside the block only:", aliasguard.enabled())
 aliasguard.enable()
 stale_restore()  # enabled-call

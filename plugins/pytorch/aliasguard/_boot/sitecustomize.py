@@ -2,7 +2,6 @@
 # aliasguard/_children.py): checks the process from the moment it imports torch, then runs the
 # sitecustomize module this one hides (Debian's, for instance), if any.
 
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
@@ -19,34 +18,17 @@ def _run_hidden_sitecustomize():
     spec.loader.exec_module(module)
 
 
-class _EnableAfterTorch(importlib.abc.MetaPathFinder):
-    """Finds `torch` as the other finders do, and enables aliasguard once it has loaded."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "torch":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is None or spec.loader is None:
-            return spec
-        loader = spec.loader
-        exec_module = loader.exec_module
-
-        def exec_then_enable(module):
-            exec_module(module)
-            import aliasguard
-            aliasguard.enable()
-
-        loader.exec_module = exec_then_enable
-        return spec
+def _enable():
+    import aliasguard
+    aliasguard.enable()
 
 
 if os.environ.get("ALIASGUARD_PYTHON") == "1":
-    if "torch" in sys.modules:
-        import aliasguard
-        aliasguard.enable()
-    else:
-        sys.meta_path.insert(0, _EnableAfterTorch())
+    try:
+        from aliasguard import _after_torch
+        _after_torch.call_after_torch_import(_enable)
+    except Exception as e:  # the child runs, unchecked, and says so
+        sys.stderr.write(f"aliasguard: not checking this process: {e}\n")
 try:
     _run_hidden_sitecustomize()
 except Exception as e:  # as site.py treats a failing sitecustomize: say so, go on

@@ -117,8 +117,8 @@ class Storage {
   /// The buffer now holds unrelated contents (a pool reused it): forget its history.
   void reset();
   /// From now on a write given kDeferredSite is resolved when it is made, because a handle
-  /// of another owner may report it later. See Note [Deferred sites].
-  void record_write_sites();
+  /// of another owner may report it later; `false` when none is left. See Note [Deferred sites].
+  void record_write_sites(bool on = true);
 
  private:
   friend class Handle;
