@@ -16,9 +16,9 @@ Each step runs in four variants, in one process:
             parameters' storages are tracked and the optimizer's updates of them are writes
             whose sites are recorded: the cost of a loop that keeps its "best model";
   dispatch  inside a TorchDispatchMode whose __torch_dispatch__ only calls the operator.
-Each variant trains its own copy of the model (same seed, same data): a snapshot changes how
-the layer treats the parameters' storages for the rest of the process (Note [Deferred sites]
-in runtime/tracker/sites.cpp), so the variants cannot share parameters. Every round runs one
+Each variant trains its own copy of the model (same seed, same data): once snapshotted, the
+parameters' storages stay tracked by the layer (Note [Handle table] in
+plugins/libtorch/src/handles.cpp), so the variants cannot share parameters. Every round runs one
 timed block of steps per variant and model, the variants in a random order, after warm-up
 steps of each. A block's time is the main thread's CPU time (time.thread_time_ns; this is a
 shared machine, and another job's bursts inflate wall time, which is kept in the JSON too)
