@@ -302,6 +302,12 @@ std::string format_json(const Violation& v) {
          (v.may_overlap ? "true" : "false") + ",\"write_known\":" + (v.write_known ? "true" : "false") + "}\n";
 }
 
+void forget_duplicates() {
+  ReportState& s = state();
+  std::lock_guard lock(s.mutex);
+  s.seen.clear();
+}
+
 ReportCounts report_counts() {
   ReportState& s = state();
   std::lock_guard lock(s.mutex);

@@ -33,6 +33,9 @@ struct ReportCounts {
   std::uint64_t printed = 0;     // written to the report stream (at most max_reports)
 };
 ReportCounts report_counts();
+/// Forgets which violations were reported, so that dedup reports the next of each again (a
+/// test runner's next test); the counts, the records and the exit status keep them.
+void forget_duplicates();
 
 /// report() with the given options and suppressions instead of the start-up ones.
 bool report_with(const Options& options, const Suppressions& suppressions, check::Violation v);

@@ -88,8 +88,7 @@ class _Layer:
         atexit.register(self.ops.set_python_frames, 0)
         self._wrap_state_dicts()
         self._wrap_data()
-        previous = threading._profile_hook if hasattr(threading, "_profile_hook") else None
-        self._previous_profile = previous
+        self._previous_profile = threading.getprofile()  # chained: see _thread_started
         threading.setprofile(self._thread_started)
 
     # ---- on and off --------------------------------------------------------------------------
@@ -135,6 +134,9 @@ class _Layer:
 
     def violation_reports(self, first=0):
         return str(self.ops.violation_reports(int(first)))
+
+    def forget_duplicates(self):
+        self.ops.forget_duplicates()
 
     def user_frames(self, frame):
         """The frames of user code from `frame` outwards: torch's, aliasguard's and the

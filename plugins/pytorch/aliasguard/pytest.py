@@ -15,6 +15,11 @@ def pytest_configure(config):
 
 
 def _check(item, phase):
+    if phase == "setup":
+        # Each test reports its own violations, even those an earlier test made at the same
+        # lines (de-duplication, dedup=1, would report them once per process).
+        from aliasguard import _layer
+        _layer.load().forget_duplicates()
     before = aliasguard.violation_count()
     outcome = yield
     after = aliasguard.violation_count()

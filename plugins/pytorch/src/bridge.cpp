@@ -145,6 +145,8 @@ void set_python_frames(std::int64_t callback) {
 
 std::int64_t violation_count() { return static_cast<std::int64_t>(check::violations().size()); }
 
+void forget_duplicates() { tr::detail::forget_duplicates(); }
+
 // The reports of violations [first, end), as the tracker prints them.
 std::string violation_reports(std::int64_t first) {
   const std::vector<check::Violation> all = check::violations();
@@ -166,6 +168,7 @@ TORCH_LIBRARY(aliasguard, m) {
   m.def("set_python_frames(int callback) -> ()", &py::set_python_frames);
   m.def("violation_count() -> int", &py::violation_count);
   m.def("violation_reports(int first) -> str", &py::violation_reports);
+  m.def("forget_duplicates() -> ()", &py::forget_duplicates);
 }
 
 // The checking layer's fallback would take these operators' tensors for reads of their

@@ -1,4 +1,4 @@
-# Run by the pytest plugin's test (pytest -p aliasguard.pytest plugin_cases.py): one test keeps
+# Run by the pytest plugin's test (pytest -p aliasguard.pytest plugin_cases.py): two tests keep
 # a stale snapshot and must fail with the report, the other deep-copies and must pass.
 import copy
 
@@ -17,11 +17,19 @@ def step(model, opt):
     opt.step()
 
 
-def test_keeps_stale_snapshot():
+def restore_stale():
     model, opt = make()
     best = model.state_dict()
     step(model, opt)
     model.load_state_dict(best)  # stale-in-test
+
+
+def test_keeps_stale_snapshot():
+    restore_stale()
+
+
+def test_keeps_stale_snapshot_again():  # the same lines: reported for this test too
+    restore_stale()
 
 
 def test_deep_copies():
