@@ -134,6 +134,14 @@ def test_thread_is_checked():
     assert re.search(r"SUMMARY: .* in train$", result.stderr, re.M), result.stderr
 
 
+def test_dataloader_workers_keep_the_loop_checked():
+    path = program("dataloader.py")
+    result = run(path)
+    assert result.returncode == 23, result.stderr
+    assert result.stdout == "trained\n"
+    assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "restore-after-loader"))]
+
+
 def test_checking_from_code_covers_its_block_and_what_follows_enable():
     path = program("in_code.py")
     result = run(path, checked=False, options="dedup=0:stack_depth=1")
