@@ -235,20 +235,19 @@ class _Layer:
                 for key, tensor in table.items():
                     if tensor is not None:
                         live.setdefault(base + key, tensor)
-        file, line, function = self.site()
-        owner = None
         Tensor = self.torch.Tensor
+        live_tensors, live_keys, entries, keys = [], [], [], []
         for key, entry in result.items():
             if not isinstance(entry, Tensor):
                 continue
             tensor = live.get(key[len(prefix):] if key.startswith(prefix) else key)
             if tensor is not None:
-                self.ops.mark_module(tensor, key)
-            if keep_vars:  # the entries are the parameters and buffers themselves
-                continue
-            if owner is None:
-                owner = self.ops.new_snapshot()
-            self.ops.mark_snapshot(entry, owner, key, file, line, function)
+                live_tensors.append(tensor)
+                live_keys.append(key)
+            if not keep_vars:  # with keep_vars the entries are the parameters and buffers themselves
+                entries.append(entry)
+                keys.append(key)
+        self.ops.mark_state_dict(live_tensors, live_keys, entries, keys, *self.site())
 
     def _mark_optimizer_snapshot(self, result):
         # Optimizer.state_dict() hands out the live state tensors themselves, in the live
@@ -259,24 +258,22 @@ class _Layer:
         if not isinstance(state, dict):
             return result
         Tensor = self.torch.Tensor
-        file, line, function = self.site()
-        owner = None
+        live_tensors, entries, keys = [], [], []
         copied = {}
         for index, per_param in state.items():
             if not isinstance(per_param, dict):
                 copied[index] = per_param
                 continue
-            entries = {}
+            snapshot = {}
             for name, value in per_param.items():
                 if isinstance(value, Tensor):
-                    key = f"state.{index}.{name}"
-                    self.ops.mark_module(value, key)
+                    live_tensors.append(value)
+                    keys.append(f"state.{index}.{name}")
                     value = value.detach()
-                    if owner is None:
-                        owner = self.ops.new_snapshot()
-                    self.ops.mark_snapshot(value, owner, key, file, line, function)
-                entries[name] = value
-            copied[index] = entries
+                    entries.append(value)
+                snapshot[name] = value
+            copied[index] = snapshot
+        self.ops.mark_state_dict(live_tensors, keys, entries, keys, *self.site())
         result = dict(result)
         result["state"] = copied
         return result
