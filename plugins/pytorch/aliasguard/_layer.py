@@ -16,6 +16,7 @@ import functools
 import os
 import re
 import sys
+import sysconfig
 import threading
 
 from . import _build_info
@@ -58,6 +59,14 @@ def _check_torch(torch):
 
 _HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _STDLIB = os.path.dirname(os.path.abspath(os.__file__)) + os.sep
+# Installed packages may live inside the standard library's folder (a virtual environment's
+# or pyenv's site-packages): those are not the standard library.
+_PACKAGES = tuple({os.path.abspath(p) + os.sep for p in (sysconfig.get_paths()["purelib"],
+                                                          sysconfig.get_paths()["platlib"])})
+
+
+def _standard_library(name):
+    return name.startswith(_STDLIB) and not name.startswith(_PACKAGES)
 
 
 class _Layer:
@@ -144,7 +153,7 @@ class _Layer:
         out = []
         while frame is not None:
             name = frame.f_code.co_filename
-            if not (name.startswith(self.torch_dir) or name.startswith(_HERE) or name.startswith(_STDLIB)
+            if not (name.startswith(self.torch_dir) or name.startswith(_HERE) or _standard_library(name)
                     or name.startswith("<frozen ")):
                 out.append(frame)
             frame = frame.f_back
