@@ -19,6 +19,10 @@ struct OwnerTag {
 #if AG_CHECKED
 inline void note_read(const TensorImpl& t, Origin at) { t.tracked().read(at); }
 inline void note_write(const TensorImpl& t, Origin at) { t.tracked().write(at); }
+/// `t` takes its bytes as they are now, writes through other handles included: a copy of the
+/// same bytes onto themselves (loading a module's own state_dict back).
+/// See Note [Loading a dict back] in the tracker.
+inline void note_accept(const TensorImpl& t) { t.tracked().observe_now(); }
 OwnerTag new_snapshot_owner();
 OwnerTag new_user_owner();
 /// `t` is now parameter or buffer `path` of a module (its views follow).
@@ -33,6 +37,7 @@ void mark_detached(const TensorImpl& t);
 #else
 inline void note_read(const TensorImpl&, Origin) {}
 inline void note_write(const TensorImpl&, Origin) {}
+inline void note_accept(const TensorImpl&) {}
 inline OwnerTag new_snapshot_owner() { return {}; }
 inline OwnerTag new_user_owner() { return {}; }
 inline void mark_module(const TensorImpl&, std::string_view) {}

@@ -290,6 +290,16 @@ LoggedWrite* repeated_write(WriteLog& log, const Handle& h, const Extent& extent
 
 // The most recent write after epoch `observed` that conflicts with `reader` over its bytes:
 // from the ring when it is there, else (conservatively) from the dropped regions.
+// Note [Loading a dict back]
+// Code that edits a model through its own state_dict (pruning, re-initialising a layer, model
+// surgery) loads the edited dict back: `sd[k].mul_(mask); m.load_state_dict(sd)`. Each entry is
+// then copied onto the same bytes, which changes nothing and means "these are the module's
+// values now". The layers turn such a copy into a read of the entry (a stale snapshot restored
+// is still reported) and Handle::observe_now() on the module's tensor: it accepts the writes
+// made through the dict, and logs no write of its own, so the dict stays usable. A write
+// that merely covers a reader's bytes hides nothing: its extent bounds what it wrote
+// (masked_fill_, index_put_ write some of it), so it cannot stand for an acceptance.
+
 std::optional<Finding> find_conflict(const WriteLog& log, const Observer& reader, std::uint64_t observed) {
   for (std::uint32_t k = 0; k < log.size; ++k) {
     const LoggedWrite& w = log.ring[(log.next + detail::kLogCapacity - 1 - k) % detail::kLogCapacity];

@@ -123,6 +123,22 @@ TEST_F(TorchLayerTest, EmaThroughATemporaryStateDictIsSilent) {
   EXPECT_TRUE(take_reports().empty());
 }
 
+// Pruning through the module's own state_dict, loaded back while the dict is alive: the
+// module reads the values it was given. See Note [Loading a dict back].
+TEST_F(TorchLayerTest, EditingTheStateDictAndLoadingItBackIsSilent) {
+  Net model;
+  model->eval();
+  ag::StateDict sd = ag::state_dict(*model);
+  for (auto& item : sd)
+    if (item.value().is_floating_point()) item.value().mul_((item.value().abs() > 0.1).to(item.value().dtype()));
+  ag::load_state_dict(*model, sd);
+  model->forward(torch::ones({2, 4}));
+  EXPECT_TRUE(take_reports().empty());
+  sd["fc1.weight"].zero_();  // not loaded back: the module reads a snapshot's write
+  model->forward(torch::ones({2, 4}));
+  EXPECT_FALSE(take_reports().empty());
+}
+
 TEST_F(TorchLayerTest, SaveLoadRoundTripIsSilent) {
   Net model;
   torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));

@@ -91,9 +91,11 @@ def test_best_model_deep_copied_is_silent(optimizer):
     assert (checked.stdout, checked.stderr) == (plain.stdout, plain.stderr)
 
 
-@pytest.mark.parametrize("args", [["timm"], ["yolo"], []], ids=["ema-timm", "ema-yolo", "soft-update"])
-def test_intended_updates_are_silent(args):
-    path = program("ema.py" if args else "soft_update.py")
+@pytest.mark.parametrize("name,args", [("ema.py", ["timm"]), ("ema.py", ["yolo"]), ("soft_update.py", []),
+                                       ("surgery.py", [])],
+                         ids=["ema-timm", "ema-yolo", "soft-update", "surgery"])
+def test_intended_updates_are_silent(name, args):
+    path = program(name)
     checked = run(path, *args)
     plain = run(path, *args, checked=False)
     assert checked.returncode == 0, checked.stderr

@@ -100,6 +100,22 @@ TEST_F(Tracker, WriteThroughASnapshotNoLongerAliveIsNotReported) {
   EXPECT_EQ(found()[0].kind, Kind::WriteThroughSnapshot);
 }
 
+// See Note [Loading a dict back].
+TEST_F(Tracker, AModuleThatAcceptsItsBytesSeesNoEarlierWrite) {
+  Handle param(storage_, bytes(0, 64), module_, 0, here());
+  Handle entry(storage_, bytes(0, 64), snapshot_, 0, here());
+  entry.write(here());   // sd["w"].mul_(mask)
+  entry.read(here());    // m.load_state_dict(sd) reads the entry...
+  param.observe_now();   // ...and the module takes the bytes as they are
+  param.read(here());
+  entry.read(here());    // the dict stays usable: nothing was written since
+  EXPECT_TRUE(found().empty());
+  entry.write(here());   // edited again, not loaded back: the module sees it
+  param.read(here());
+  ASSERT_EQ(found().size(), 1u);
+  EXPECT_EQ(found()[0].kind, Kind::WriteThroughSnapshot);
+}
+
 TEST_F(Tracker, AnotherSnapshotsWriteIsStaleForThisSnapshot) {
   Handle mine(storage_, bytes(0, 64), snapshot_, 0, here());
   Handle theirs(storage_, bytes(0, 64), new_owner(OwnerKind::Snapshot), 0, here());

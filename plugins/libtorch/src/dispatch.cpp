@@ -50,6 +50,7 @@ struct OpInfo {
   std::vector<Use> args;            // per argument
   std::vector<std::int16_t> views;  // per return: the argument it is a view of, or -1
   bool own_family = false;          // detach(), data(): a view with a family of its own
+  bool copy = false;                // copy_(self, src): onto the same bytes it is an acceptance
   bool has_views = false;
   bool any = false;                 // anything to do at all
 };
@@ -129,6 +130,7 @@ std::unique_ptr<OpInfo> read_schema(const c10::OperatorHandle& op) {
     info->args[0] = Use::None;
   }
   info->own_family = name == "aten::detach" || name == "aten::data";
+  info->copy = name == "aten::copy_" && args.size() >= 2;
   for (Use u : info->args) info->any = info->any || u != Use::None;
   for (std::int16_t v : info->views) info->has_views = info->has_views || v >= 0;
   info->any = info->any || info->has_views;
@@ -173,19 +175,39 @@ void write(const at::Tensor& t) {
   if (tr::Handle* h = handle_of(t, /*for_write=*/true)) h->write(tr::kDeferredSite);
 }
 
+// `dst.copy_(src)` where both are the same bytes: loading a module's own state_dict back
+// (PyTorch's load_state_dict copies each entry onto its parameter). It writes nothing new: src
+// is read (a stale snapshot restored is still reported) and dst takes the bytes as they are,
+// writes made through the dict included. See Note [Loading a dict back] in the tracker.
+bool same_bytes(const c10::IValue& dst, const c10::IValue& src) {
+  if (!dst.isTensor() || !src.isTensor()) return false;
+  const at::Tensor& a = dst.toTensor();
+  const at::Tensor& b = src.toTensor();
+  return a.defined() && b.defined() && a.has_storage() && b.has_storage() &&
+         a.storage().unsafeGetStorageImpl() == b.storage().unsafeGetStorageImpl() &&
+         a.storage_offset() == b.storage_offset() && a.sizes() == b.sizes() && a.strides() == b.strides() &&
+         a.dtype() == b.dtype();
+}
+
 void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::jit::Stack* stack) {
   const c10::DispatchKeySet below = keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kKey);
   if (paused()) return op.redispatchBoxed(below, stack);
   const OpInfo& info = info_of(op);
   if (!info.any) return op.redispatchBoxed(below, stack);
   std::vector<at::Tensor> bases;
+  bool accepted = false;
   try {
     const auto args = ::torch::jit::last(*stack, info.args.size());
+    if (info.copy && same_bytes(args[0], args[1])) {
+      read(args[1].toTensor());
+      if (tr::Handle* h = handle_of(args[0].toTensor())) h->observe_now();
+      accepted = true;
+    }
     // Every read before any write: an operator reads its inputs before it writes its outputs,
     // and `dst.copy_(src)` with both on one storage must report what src saw before the copy.
-    for (std::size_t i = 0; i < info.args.size(); ++i)
+    for (std::size_t i = 0; i < info.args.size() && !accepted; ++i)
       if (reads(info.args[i])) for_each_tensor(args[i], read);
-    for (std::size_t i = 0; i < info.args.size(); ++i)
+    for (std::size_t i = 0; i < info.args.size() && !accepted; ++i)
       if (writes(info.args[i])) for_each_tensor(args[i], write);
     if (info.has_views)
       for (std::int16_t v : info.views)

@@ -140,8 +140,10 @@ CopyPlan plan_copies(const StateDict& targets, const std::vector<const Tensor*>&
     if (src == nullptr) continue;
     if (same_window(*src, target)) {
       // Nothing to copy, but restoring a snapshot is a use of it: one taken before the
-      // module changed is stale, and "restoring" it silently keeps the new values.
+      // module changed is stale, and "restoring" it silently keeps the new values. And the
+      // module takes what was written through the dict as its own (an edited dict loaded back).
       detail::note_read(*src->impl(), origin);
+      detail::note_accept(*target.impl());
       continue;
     }
     const bool aliases_module =
