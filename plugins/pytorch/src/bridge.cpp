@@ -7,8 +7,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
