@@ -35,6 +35,9 @@ makeOptionsProvider(const CheckSelection &Selection,
   Defaults.Checks = AliasGuardOnly.str();
   clang::tidy::ClangTidyOptions Overrides;
   Overrides.Checks = AliasGuardOnly.str();
+  // The checks choose the headers they analyse (the project's own, Note [Project headers]
+  // in ProjectScope.h); what they find there is shown, as in the main file.
+  Overrides.HeaderFilterRegex = ".*";
   if (!Selection.Checks.empty())
     *Overrides.Checks += "," + Selection.Checks;
   if (!Selection.AlwaysOn.empty())

@@ -32,9 +32,10 @@ class AliasModel;
 
 /// Where a value's storage came from, and whether its module changed since.
 struct AliasFact {
-  /// The alias-source call (`m.state_dict()`, or a helper that returns one); the note
+  /// The alias-source call (`m.state_dict()`, or a helper that returns one), or the module
+  /// a module copy was made from (`net` in `best = net;`, Note [Module copies]); the note
   /// points here. Null only for a parameter inside a summarised helper.
-  const CallExpr *Source = nullptr;
+  const Expr *Source = nullptr;
   /// The module whose storage is shared; null when it cannot be named.
   const Decl *Module = nullptr;
   /// The module as written at the source (`model` in `model->state_dict()`), if any.

@@ -1,7 +1,7 @@
 //===--- AliasFlowCheck.h - What both aliasguard checks share --------------===//
 //
 // Both checks run the same flow analysis over every function defined in the main file
-// and differ only in their default alias sources and in what they report. This base holds
+// and in the project's own headers (Note [Project headers]) and differ only in their default alias sources and in what they report. This base holds
 // the option tables, the per-translation-unit helper summaries and the matcher; a check
 // supplies its observer.
 //
@@ -12,6 +12,7 @@
 
 #include "AliasFlow.h"
 #include "AliasModel.h"
+#include "ProjectScope.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include <memory>
 
@@ -36,8 +37,11 @@ protected:
   const AliasModel Model;
 
 private:
+  bool shouldAnalyse(const FunctionDecl &Fn);
+
   FunctionSummaries Summaries{Model};
   const ASTContext *LastContext = nullptr; // the translation unit being checked
+  std::unique_ptr<ProjectScope> Scope;      // its files, for LastContext
 };
 
 } // namespace clang::tidy::aliasguard

@@ -74,7 +74,57 @@ std::vector<std::pair<std::string, std::string>> copyFlags(llvm::StringRef List)
   return Result;
 }
 
+// The UpdateGuards entries that count only when constructed with `false` (`Type(false)`,
+// the suffix dropped), or, with `WhenFalse` unset, the others.
+std::string guardEntries(llvm::StringRef Guards, bool WhenFalse) {
+  llvm::SmallVector<llvm::StringRef, 8> Items;
+  Guards.split(Items, ';', -1, /*KeepEmpty=*/false);
+  std::string Result;
+  for (llvm::StringRef Item : Items) {
+    Item = Item.trim();
+    if (Item.consume_back("(false)") == WhenFalse)
+      Result += (Item.trim() + ";").str();
+  }
+  return Result;
+}
+
+// The `false`/`true` a guard is constructed with or a switch is called with, if constant.
+std::optional<bool> constantBool(const Expr *E) {
+  if (!E)
+    return std::nullopt;
+  if (const auto *Lit = dyn_cast<CXXBoolLiteralExpr>(E->IgnoreParenImpCasts()))
+    return Lit->getValue();
+  return std::nullopt;
+}
+
 } // namespace
+
+QualifiedNameList::QualifiedNameList(llvm::StringRef SemicolonSeparated) {
+  llvm::SmallVector<llvm::StringRef, 8> Items;
+  SemicolonSeparated.split(Items, ';', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Item : Items) {
+    Item = Item.trim();
+    Item.consume_front("::");
+    if (Item.consume_back("*"))
+      Prefixes.push_back(Item.str());
+    else if (!Item.empty())
+      Exact.push_back(Item.str());
+  }
+}
+
+bool QualifiedNameList::matches(const FunctionDecl *FD) const {
+  if (!FD || (Exact.empty() && Prefixes.empty()))
+    return false;
+  const std::string Qualified = FD->getQualifiedNameAsString();
+  for (const std::string &Name : Exact)
+    if (Name == Qualified ||
+        (Name.find("::") == std::string::npos && FD->getDeclName().isIdentifier() &&
+         FD->getName() == Name))
+      return true;
+  return llvm::any_of(Prefixes, [&](const std::string &P) {
+    return llvm::StringRef(Qualified).starts_with(P);
+  });
+}
 
 NameList::NameList(llvm::StringRef SemicolonSeparated) {
   llvm::SmallVector<llvm::StringRef, 32> Items;
@@ -130,9 +180,12 @@ AliasModel::AliasModel(AliasModelOptions O)
       Preserving(Opts.AliasPreservingMethods), DeepCopies(Opts.DeepCopyFunctions),
       ModuleMutators(Opts.ModuleMutators), SnapshotUses(Opts.SnapshotUses),
       ModuleTypeNames(Opts.ModuleTypes), OptimizerTypeNames(optimizerEntries(Opts.ModuleTypes)),
-      GuardTypeNames(Opts.UpdateGuards), Comparisons(Opts.ComparisonUses),
-      ContainerStores(Opts.ContainerStores), PassThroughs(Opts.PassThroughFunctions),
-      OutputLast(Opts.OutputLastFunctions), CopyFlags(copyFlags(Opts.DeepCopyFlags)) {}
+      GuardTypeNames(guardEntries(Opts.UpdateGuards, false)),
+      GuardWhenFalseNames(guardEntries(Opts.UpdateGuards, true)),
+      Comparisons(Opts.ComparisonUses), ContainerStores(Opts.ContainerStores),
+      PassThroughs(Opts.PassThroughFunctions), OutputLast(Opts.OutputLastFunctions),
+      UpdateSwitchNames(Opts.UpdateSwitches), UpdateFunctionNames(Opts.UpdateFunctions),
+      CopyFlags(copyFlags(Opts.DeepCopyFlags)) {}
 
 bool AliasModel::isDeepCopy(const CallExpr *Call) const {
   const std::string Name = calleeName(Call);
@@ -187,15 +240,36 @@ bool AliasModel::isOptimizerType(QualType T) const {
   return recordMatches(designatedRecord(T), OptimizerTypeNames, OptimizerTypeCache);
 }
 
-bool AliasModel::isUpdateGuardType(QualType T) const {
+bool AliasModel::isGuardType(QualType T, const NameList &Names) const {
   if (T.isNull())
     return false;
   // Users spell `torch::NoGradGuard`, a typedef of `c10::NoGradGuard`: accept either.
   if (const auto *TT = T->getAs<TypedefType>())
-    if (GuardTypeNames.matches(TT->getDecl()->getQualifiedNameAsString()))
+    if (Names.matches(TT->getDecl()->getQualifiedNameAsString()))
       return true;
   const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  return RD && GuardTypeNames.matches(recordName(RD));
+  return RD && Names.matches(recordName(RD));
+}
+
+bool AliasModel::isUpdateGuard(const VarDecl *VD) const {
+  if (!VD || VD->getType()->isReferenceType())
+    return false;
+  if (isGuardType(VD->getType(), GuardTypeNames))
+    return true;
+  if (!isGuardType(VD->getType(), GuardWhenFalseNames))
+    return false;
+  const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(
+      VD->getInit() ? VD->getInit()->IgnoreImplicit() : nullptr);
+  return Construct && Construct->getNumArgs() > 0 &&
+         constantBool(Construct->getArg(0)) == std::optional<bool>(false);
+}
+
+std::optional<bool> AliasModel::updateSwitch(const CallExpr *Call) const {
+  if (!Call || Call->getNumArgs() == 0 || !UpdateSwitchNames.matches(Call->getDirectCallee()))
+    return std::nullopt;
+  if (std::optional<bool> Enabled = constantBool(Call->getArg(0)))
+    return !*Enabled;
+  return std::nullopt;
 }
 
 std::string calleeName(const CallExpr *Call) {

@@ -13,6 +13,7 @@
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseMap.h"
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@ namespace clang {
 class CallExpr;
 class CXXRecordDecl;
 class Expr;
+class VarDecl;
 class FunctionDecl;
 class QualType;
 } // namespace clang
@@ -39,6 +41,19 @@ private:
   std::vector<std::string> Exact;
   std::vector<std::string> Suffixes;
   std::vector<std::string> Excluded;
+};
+
+/// A semicolon-separated list of functions by qualified name (`c10::GradMode::set_enabled`);
+/// `ns::*` matches every function of namespace (or class) `ns`, and an entry without `::`
+/// matches by unqualified name.
+class QualifiedNameList {
+public:
+  explicit QualifiedNameList(llvm::StringRef SemicolonSeparated);
+  bool matches(const FunctionDecl *FD) const;
+
+private:
+  std::vector<std::string> Exact;
+  std::vector<std::string> Prefixes;
 };
 
 /// The option values of one check, as the user wrote them (stored back verbatim). The
@@ -102,18 +117,28 @@ public:
   /// True for the ModuleTypes entries named `...Optimizer` and classes derived from them:
   /// they change the modules whose parameters they were built from.
   bool isOptimizerType(QualType T) const;
-  /// True for the RAII types that mark a scope of intended parameter updates
-  /// (`torch::NoGradGuard`).
-  bool isUpdateGuardType(QualType T) const;
+  /// True for a variable of an RAII type that marks a scope of intended parameter updates
+  /// (`torch::NoGradGuard g;`, `torch::AutoGradMode g(false);`).
+  bool isUpdateGuard(const VarDecl *VD) const;
+  /// For a call of an UpdateSwitches function given a constant: true when it starts a
+  /// region of intended updates (`GradMode::set_enabled(false)`), false when it ends one.
+  std::optional<bool> updateSwitch(const CallExpr *Call) const;
+  /// Whether the writes of a call of `FD` are intended updates (`torch::nn::init::*`).
+  bool isUpdateFunction(const FunctionDecl *FD) const {
+    return FD && UpdateFunctionNames.matches(FD);
+  }
 
 private:
   bool recordMatches(const CXXRecordDecl *RD, const NameList &Names,
                      llvm::DenseMap<const CXXRecordDecl *, bool> &Cache) const;
 
+  bool isGuardType(QualType T, const NameList &Names) const;
+
   AliasModelOptions Opts;
   NameList Sources, Mutating, Preserving, DeepCopies, ModuleMutators, SnapshotUses,
-      ModuleTypeNames, OptimizerTypeNames, GuardTypeNames, Comparisons, ContainerStores,
-      PassThroughs, OutputLast;
+      ModuleTypeNames, OptimizerTypeNames, GuardTypeNames, GuardWhenFalseNames, Comparisons,
+      ContainerStores, PassThroughs, OutputLast;
+  QualifiedNameList UpdateSwitchNames, UpdateFunctionNames;
   /// DeepCopyFlags, split: (function name, parameter name).
   std::vector<std::pair<std::string, std::string>> CopyFlags;
   mutable llvm::DenseMap<const CXXRecordDecl *, bool> ModuleTypeCache;

@@ -38,7 +38,7 @@ const Expr *objectOf(const CallExpr *Call) {
   return nullptr;
 }
 
-AliasRef freshSource(const CallExpr *Source, const Decl *Module, const Expr *ModuleExpr) {
+AliasRef freshSource(const Expr *Source, const Decl *Module, const Expr *ModuleExpr) {
   AliasFact Fact;
   Fact.Source = Source;
   Fact.Module = Module;
@@ -292,11 +292,14 @@ const FunctionDecl *AliasResolver::callableBody(const Expr *E) const {
 }
 
 // The alias source a fact comes from, seen through helpers that return one.
-std::string AliasResolver::sourceNameOf(const CallExpr *Source) const {
-  std::string Name = calleeName(Source);
+std::string AliasResolver::sourceNameOf(const Expr *Source) const {
+  const auto *Call = dyn_cast_or_null<CallExpr>(Source);
+  if (!Call)
+    return {}; // a module copy: no state_dict-like source
+  std::string Name = calleeName(Call);
   if (Model.isAliasSource(Name))
     return Name;
-  if (const FunctionDecl *Def = helperBody(Source))
+  if (const FunctionDecl *Def = helperBody(Call))
     if (const FunctionSummary &S = summarize(*Def); !S.SourceName.empty())
       return S.SourceName;
   return Name;

@@ -29,7 +29,11 @@ llvm::StringRef constantKey(const Expr *E);
 /// The object a call acts on: `x` in `x.f()`, `x->f()`, `x += y`, `x[i]`.
 const Expr *objectOf(const CallExpr *Call);
 /// A fresh alias straight from an alias-source call, held by no variable yet.
-AliasRef freshSource(const CallExpr *Source, const Decl *Module, const Expr *ModuleExpr);
+AliasRef freshSource(const Expr *Source, const Decl *Module, const Expr *ModuleExpr);
+/// Whether a fact is a copy of a module (Note [Module copies]), not storage from a source.
+inline bool isModuleCopy(const AliasFact &Fact) {
+  return Fact.Source && !isa<CallExpr>(Fact.Source);
+}
 /// The argument a call passes for parameter `Param` of `Def`; a call of a lambda or other
 /// object through `operator()` passes the object first.
 const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned Param);
@@ -37,7 +41,7 @@ const Expr *argumentFor(const CallExpr *Call, const FunctionDecl &Def, unsigned 
 /// Who an optimizer (or any object built from a module's parameters) changes.
 struct Owner {
   const Decl *Module = nullptr;
-  const CallExpr *Source = nullptr;
+  const Expr *Source = nullptr;
 };
 
 /// Answers what expressions of one function alias and designate (see the file comment).
@@ -71,7 +75,7 @@ public:
     return Summaries.summarize(Def, Ctx);
   }
   /// The alias source a fact comes from, seen through helpers that return one.
-  std::string sourceNameOf(const CallExpr *Source) const;
+  std::string sourceNameOf(const Expr *Source) const;
 
   /// `Var` holds the lambda whose call operator is `Body`.
   void noteCallable(const ValueDecl *Var, const FunctionDecl *Body) { Callables[Var] = Body; }

@@ -17,12 +17,25 @@ void AliasTransfer::collectStructure(const Stmt *S) {
   if (const auto *Loop = dyn_cast<CXXForRangeStmt>(S))
     RangeLoops[Loop->getLoopVariable()] = Loop;
   if (const auto *Block = dyn_cast<CompoundStmt>(S))
-    for (const Stmt *Child : Block->body())
+    for (const Stmt *Child : Block->body()) {
       if (const auto *DS = dyn_cast<DeclStmt>(Child))
         for (const Decl *D : DS->decls())
-          if (const auto *VD = dyn_cast<VarDecl>(D);
-              VD && Model.isUpdateGuardType(VD->getType()))
-            Guards.emplace_back(Block, DS->getBeginLoc());
+          if (Model.isUpdateGuard(dyn_cast<VarDecl>(D)))
+            Guards.push_back({Block, DS->getBeginLoc(), {}});
+      const auto *E = dyn_cast<Expr>(Child);
+      std::optional<bool> Starts =
+          E ? Model.updateSwitch(dyn_cast<CallExpr>(skipImplicit(E))) : std::nullopt;
+      if (Starts && *Starts) {
+        Guards.push_back({Block, Child->getBeginLoc(), {}});
+      } else if (Starts) {
+        // `set_enabled(true)` ends the region the same block opened last.
+        for (UpdateRegion &Region : llvm::reverse(Guards))
+          if (Region.Block == Block && Region.End.isInvalid()) {
+            Region.End = Child->getBeginLoc();
+            break;
+          }
+      }
+    }
   for (const Stmt *Child : S->children())
     collectStructure(Child);
 }
@@ -79,9 +92,11 @@ bool AliasTransfer::underUpdateGuard(const Stmt *S) const {
   const SourceManager &SM = Q.context().getSourceManager();
   for (const Stmt *P = Parents.getParent(S); P; P = Parents.getParent(P))
     if (const auto *Block = dyn_cast<CompoundStmt>(P))
-      for (const auto &[GuardBlock, GuardLoc] : Guards)
-        if (GuardBlock == Block &&
-            SM.isBeforeInTranslationUnit(GuardLoc, S->getBeginLoc()))
+      for (const UpdateRegion &Region : Guards)
+        if (Region.Block == Block &&
+            SM.isBeforeInTranslationUnit(Region.Begin, S->getBeginLoc()) &&
+            (Region.End.isInvalid() ||
+             SM.isBeforeInTranslationUnit(S->getBeginLoc(), Region.End)))
           return true;
   return false;
 }
@@ -103,14 +118,14 @@ void AliasTransfer::assign(const ValueDecl *D, std::optional<AliasRef> Ref, cons
   }
 }
 
-void AliasTransfer::moduleChanged(const Decl *Module, const CallExpr *Via,
+void AliasTransfer::moduleChanged(const Decl *Module, const Expr *Via,
                                   const CallExpr *Site, AliasState &State) const {
   if (Recorder)
     Recorder->moduleChanged(Module, Site);
   const Owner Changed = Q.resolveOwner(Module);
   // Values copied *from* a kept alias (`load_state_dict(best)`, `p.copy_(best[k])`) make
   // the module agree with it: that restore does not make `best` stale.
-  llvm::SmallPtrSet<const CallExpr *, 4> Restored;
+  llvm::SmallPtrSet<const Expr *, 4> Restored;
   for (const Expr *Arg : Site->arguments())
     if (auto Ref = Q.aliasOf(Arg, State))
       Restored.insert(Ref->Fact.Source);
@@ -127,12 +142,39 @@ void AliasTransfer::moduleChanged(const Decl *Module, const CallExpr *Via,
   }
 }
 
+// Note [Module copies]
+// Copying a module copies handles: a ModuleHolder (`torch::nn::Linear`, a TORCH_MODULE) and a
+// `std::shared_ptr<Module>` share the module itself, and a `torch::nn::Module` copied by
+// value copies its parameter handles. So `best = net;` keeps nothing: what `best` holds
+// changes when `net` trains, exactly like a kept `parameters()`. The copy is a snapshot when
+// it is *assigned* to a variable of a module type held by value (the "keep the best" step);
+// a declaration (`auto model = net;`) names the same module under a second name, as
+// LibTorch code does all the time, and is not one. `clone()` copies the module. A kept copy
+// is used by any call it is passed to (transferModuleCopyUse), and the state-dict-mutation
+// check ignores writes through it (they are writes through the module itself).
+std::optional<AliasRef> AliasTransfer::moduleCopy(const ValueDecl *Target,
+                                                  const Expr *From) const {
+  const QualType T = Target->getType();
+  if (T->isReferenceType() || T->isPointerType() || !Model.isModuleType(T) ||
+      Model.isOptimizerType(T))
+    return std::nullopt;
+  const Expr *Named = skipImplicit(From);
+  if (const auto *Deref = dyn_cast<UnaryOperator>(Named); Deref && Deref->getOpcode() == UO_Deref)
+    Named = skipImplicit(Deref->getSubExpr());
+  if (!isa<DeclRefExpr>(Named) && !isa<MemberExpr>(Named))
+    return std::nullopt;
+  const Decl *Module = Q.identity(Named);
+  if (!Module || Module == Target)
+    return std::nullopt;
+  return freshSource(Named, Module, Named);
+}
+
 void AliasTransfer::useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKind Kind,
                                   llvm::StringRef Callee, const AliasState &State) {
   if (!Diagnoser || !E)
     return;
   auto Ref = Q.aliasOf(E, State);
-  if (!Ref || !Ref->Var || !Ref->Fact.StaleBy)
+  if (!Ref || !Ref->Var || Ref->Var->isImplicit() || !Ref->Fact.StaleBy)
     return;
   Diagnoser->staleUse(StaleUse{Use, Kind, Callee.str(), Ref->Var, Ref->Fact});
 }
@@ -144,6 +186,11 @@ void AliasTransfer::transferDecls(const DeclStmt *DS, AliasState &State) {
 }
 
 void AliasTransfer::transferDecl(const VarDecl *VD, AliasState &State) {
+  // The compiler's own variables (a range-for's `__range1`, `__begin1`, `__end1`) are not
+  // the user's: the loop variable is followed from the range itself, and `__begin1 !=
+  // __end1` is not a comparison of snapshots.
+  if (VD->isImplicit())
+    return;
   if (VD->isCXXForRangeDecl()) {
     // Each iteration binds the loop variable to an element of the range afresh.
     if (auto It = RangeLoops.find(VD); It != RangeLoops.end())
@@ -225,7 +272,9 @@ void AliasTransfer::writeThrough(const Expr *Base, const Stmt *ReportKey,
 
   if (Diagnoser && Ref)
     Diagnoser->write(ReportKey, [&] {
-      Intended = Intended || underUpdateGuard(Site);
+      Intended = Intended || underUpdateGuard(Site) ||
+                 Model.isUpdateFunction(Site->getDirectCallee()) ||
+                 Model.isUpdateFunction(First->getDirectCallee());
       for (const CallExpr *Link : Chain) {
         const bool FreeFunction =
             !isa<CXXMemberCallExpr>(Link) && !isa<CXXOperatorCallExpr>(Link);
@@ -245,7 +294,10 @@ void AliasTransfer::transferCall(const CallExpr *Call, AliasState &State) {
 
   if (Op && Op->getOperator() == OO_Equal && !Q.isMutatingCall(Call)) {
     if (const ValueDecl *Target = Q.trackedTarget(Op->getArg(0))) {
-      assign(Target, Q.aliasOf(Op->getArg(1), State), Op->getArg(1), State);
+      auto Ref = Q.aliasOf(Op->getArg(1), State);
+      if (!Ref)
+        Ref = moduleCopy(Target, Op->getArg(1));
+      assign(Target, Ref, Op->getArg(1), State);
     } else if (const auto *Element = dyn_cast<CXXOperatorCallExpr>(skipImplicit(Op->getArg(0)));
                Element && Element->getOperator() == OO_Subscript) {
       // `out[name] = p.detach()`: the container now holds the alias too.
@@ -258,6 +310,7 @@ void AliasTransfer::transferCall(const CallExpr *Call, AliasState &State) {
   }
 
   transferSnapshotUse(Call, Name, State);
+  transferModuleCopyUse(Call, Name, State);
   transferContainerStore(Call, Name, State);
   if (Q.isMutatingCall(Call))
     transferWrite(Call, State);
@@ -282,6 +335,17 @@ void AliasTransfer::transferSnapshotUse(const CallExpr *Call, const std::string 
                   State);
   for (unsigned I = FirstArg; I < Call->getNumArgs(); ++I)
     useAsSnapshot(Call->getArg(I), Call, SnapshotUseKind::PassedToCall, Name, State);
+}
+
+// A copy of a module is kept only to be used as the module it was (evaluated, saved,
+// restored from): every call it is passed to uses it (Note [Module copies]).
+void AliasTransfer::transferModuleCopyUse(const CallExpr *Call, const std::string &Name,
+                                          AliasState &State) {
+  if (Model.isSnapshotUse(Name) || isa<CXXOperatorCallExpr>(Call))
+    return;
+  for (const Expr *Arg : Call->arguments())
+    if (auto Ref = Q.aliasOf(Arg, State); Ref && isModuleCopy(Ref->Fact))
+      useAsSnapshot(Arg, Call, SnapshotUseKind::PassedToCall, Name, State);
 }
 
 void AliasTransfer::transferContainerStore(const CallExpr *Call, const std::string &Name,

@@ -55,6 +55,8 @@ private:
   // The steps of transferCall, in the order they apply.
   void transferSnapshotUse(const CallExpr *Call, const std::string &Name,
                            AliasState &State);
+  void transferModuleCopyUse(const CallExpr *Call, const std::string &Name,
+                             AliasState &State);
   void transferContainerStore(const CallExpr *Call, const std::string &Name,
                               AliasState &State);
   void transferWrite(const CallExpr *Call, AliasState &State);
@@ -68,19 +70,26 @@ private:
                     AliasState &State);
   void assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
               AliasState &State) const;
-  void moduleChanged(const Decl *Module, const CallExpr *Via, const CallExpr *Site,
+  void moduleChanged(const Decl *Module, const Expr *Via, const CallExpr *Site,
                      AliasState &State) const;
   void useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKind Kind,
                      llvm::StringRef Callee, const AliasState &State);
 
   bool mentionsOtherModule(const Stmt *S, const Decl *Module, const AliasState &State) const;
   bool underUpdateGuard(const Stmt *S) const;
+  std::optional<AliasRef> moduleCopy(const ValueDecl *Target, const Expr *From) const;
 
   AliasResolver &Q;
   const AliasModel &Model;
   ParentMap Parents;
   llvm::DenseMap<const VarDecl *, const CXXForRangeStmt *> RangeLoops;
-  llvm::SmallVector<std::pair<const CompoundStmt *, SourceLocation>, 2> Guards;
+  /// A region of intended updates: from `Begin` to `End` (the end of `Block` when
+  /// invalid), opened by an UpdateGuards variable or an UpdateSwitches call.
+  struct UpdateRegion {
+    const CompoundStmt *Block;
+    SourceLocation Begin, End;
+  };
+  llvm::SmallVector<UpdateRegion, 2> Guards;
   AliasDiagnoser *Diagnoser = nullptr; // set for the reporting pass only
   SummaryRecorder *Recorder = nullptr;
 };

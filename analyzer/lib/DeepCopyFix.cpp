@@ -109,7 +109,12 @@ DeepCopyFix deepCopyFix(const Expr *Taken, const AliasModel &Model, const ASTCon
   const SourceManager &SM = Ctx.getSourceManager();
   const LangOptions &LO = Ctx.getLangOpts();
   const QualType T = Taken->getType().getNonReferenceType();
-
+  if (Model.isModuleType(T)) {
+    // LibTorch's Cloneable::clone() returns a shared_ptr<Module>; wrapping it back into
+    // the user's holder type is theirs to spell.
+    Fix.Advice = messages::CopyModule.str();
+    return Fix;
+  }
   const llvm::StringRef Method = Model.tensorCopyMethod();
   if (hasCopyMethod(T->getAsCXXRecordDecl(), Method)) {
     const SourceLocation End = Lexer::getLocForEndOfToken(Range.getEnd(), 0, SM, LO);

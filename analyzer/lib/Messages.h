@@ -40,6 +40,10 @@ inline constexpr llvm::StringRef HelperWritesArgument = "'%0' writes its argumen
 inline constexpr llvm::StringRef CopyCollectionByHand =
     "deep-copy here by cloning each tensor of the collection (no fix-it: no "
     "DeepCopyFunction accepts its type)";
+/// Both checks' note where a kept value is a copy of a module (Note [Module copies]).
+inline constexpr llvm::StringRef CopyModule =
+    "copying a module shares its parameters; keep a deep copy made with clone() (for a "
+    "ModuleHolder: std::dynamic_pointer_cast<Impl>(net->clone()))";
 /// A note that is only its argument.
 inline constexpr llvm::StringRef Verbatim = "%0";
 

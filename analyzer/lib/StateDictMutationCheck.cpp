@@ -22,7 +22,9 @@ public:
       : Check(Check), Ctx(Ctx), Model(Model) {}
 
   void onWrite(const AliasWrite &W) override {
-    if (W.Intended)
+    // A write through a copy of a module (Note [Module copies]) is a write through the
+    // module itself, not through state_dict() storage.
+    if (W.Intended || !isa_and_nonnull<CallExpr>(W.Fact.Source))
       return;
     const std::string Source = spelling(W.Fact.Source, Ctx);
     // The fix deep-copies where the written variable took its value; a write through a

@@ -1,4 +1,6 @@
-//===--- MainFileScope.cpp - Traverse only the main file's declarations ----===//
+//===--- MainFileScope.cpp - Traverse only the project's declarations ------===//
+
+#include "ProjectScope.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
@@ -15,13 +17,15 @@ namespace {
 using namespace clang::ast_matchers;
 
 // Note [Main-file traversal]
-// The checks match only functions in the main file, but clang-tidy's MatchFinder still
+// The checks analyse only functions of the main file and the project's own headers (Note
+// [Project headers] in ProjectScope.h), but clang-tidy's MatchFinder still
 // visits every declaration of the translation unit and memoizes matcher results for each:
 // on a file including <torch/torch.h> that is much of the tool's time and memory (figures in
 // bench/README.md, "Analyzer"). The translation unit is the first node the MatchFinder
 // visits, so this check, on seeing it, narrows the ASTContext's traversal scope to the
 // top-level declarations written in the main file, the way clangd does; the traversal that
-// follows visits only those. aliasguard-check runs no other clang-tidy
+// follows visits only those (and those of the project's headers). aliasguard-check runs no
+// other clang-tidy
 // checks, so nothing loses a header declaration it wanted; the clang-tidy plugin must not
 // do this, since there the traversal is shared with the user's other checks.
 
@@ -36,10 +40,10 @@ public:
 
   void check(const MatchFinder::MatchResult &Result) override {
     const auto *TU = Result.Nodes.getNodeAs<clang::TranslationUnitDecl>("tu");
-    const clang::SourceManager &SM = *Result.SourceManager;
+    clang::tidy::aliasguard::ProjectScope Project(*Result.SourceManager);
     std::vector<clang::Decl *> Scope;
     for (clang::Decl *D : TU->decls())
-      if (SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      if (Project.inMainFile(D->getLocation()) || Project.inProjectHeader(D->getLocation()))
         Scope.push_back(D);
     Result.Context->setTraversalScope(Scope);
   }

@@ -10,7 +10,9 @@ arguments name a standard) and COMPILER ARGS, through the front end that lit.cfg
 as --frontend:
 
   tool    aliasguard-check --checks=-*,CHECK FILE -- ARGS
-  tidy    clang-tidy-19 --load=AliasGuardTidyPlugin.so -checks=-*,CHECK FILE -- ARGS
+  tidy    clang-tidy-19 --load=AliasGuardTidyPlugin.so -checks=-*,CHECK --header-filter=.*
+                        FILE -- ARGS (findings in the project's headers shown, as the
+                        other two front ends show them)
   plugin  clang++-19 -fsyntax-only -fplugin=AliasGuardClangPlugin.so
                      -fplugin-arg-aliasguard-checks=-*,CHECK ARGS FILE
   agree   all three; their findings (file:line:col, level, message and check id, every
@@ -84,7 +86,7 @@ def command_for(frontend, args, compiler_args, source, fix):
         config = ["--config-file=" + args.config_file] if args.config_file else []
         fixing = ["--fix"] if fix else []
         return [args.clang_tidy, "--quiet", "--load=" + args.tidy_plugin, "-checks=" + checks,
-                *config, *fixing, source, "--", *compiler_args]
+                "--header-filter=.*", *config, *fixing, source, "--", *compiler_args]
     config = (["-fplugin-arg-aliasguard-config-file=" + args.config_file]
               if args.config_file else [])
     fixing = ["-Xclang", "-fixit"] if fix else []
