@@ -16,6 +16,13 @@ void AliasTransfer::collectStructure(const Stmt *S) {
     return;
   if (const auto *Loop = dyn_cast<CXXForRangeStmt>(S))
     RangeLoops[Loop->getLoopVariable()] = Loop;
+  if (const auto *Call = dyn_cast<CallExpr>(S)) {
+    const std::string Name = calleeName(Call);
+    if (Name == "load_state_dict")
+      Loads.push_back(Call);
+    else if (Model.isModuleMutator(Name))
+      Mutators.push_back(Call);
+  }
   if (const auto *Block = dyn_cast<CompoundStmt>(S))
     for (const Stmt *Child : Block->body()) {
       if (const auto *DS = dyn_cast<DeclStmt>(Child))
@@ -99,6 +106,51 @@ bool AliasTransfer::underUpdateGuard(const Stmt *S) const {
              SM.isBeforeInTranslationUnit(S->getBeginLoc(), Region.End)))
           return true;
   return false;
+}
+
+// Note [Dicts that are not kept]
+// A write through a state_dict() that no variable keeps -- a temporary
+// (`m.state_dict()["w"].mul_(2)`), a range-for over the call itself (EMA written through
+// `ema.state_dict()`) -- or through a kept dict that is then loaded back into its own module
+// (pruning, model surgery) with no optimizer step or other ModuleMutators call between the
+// write and the load, changes the module on purpose: the dict is never used as a copy.
+// The run-time layers decide the same (the tracker's Notes [Kept snapshots] and [Loading a
+// dict back]).
+bool AliasTransfer::isUnkeptDict(const AliasRef &Ref) const {
+  if (!Ref.Var)
+    return Ref.Fact.Source != nullptr && Ref.Fact.Param < 0;
+  const ValueDecl *Var = Ref.Var;
+  if (const auto *Binding = dyn_cast<BindingDecl>(Var))
+    Var = Binding->getDecomposedDecl();
+  const auto *VD = dyn_cast_or_null<VarDecl>(Var);
+  if (!VD || !VD->isCXXForRangeDecl())
+    return false;
+  auto It = RangeLoops.find(VD);
+  return It != RangeLoops.end() && Ref.Fact.Source &&
+         skipImplicit(It->second->getRangeInit()) == skipImplicit(Ref.Fact.Source);
+}
+
+bool AliasTransfer::loadedBackLater(const ValueDecl *Dict, const Decl *Module,
+                                    const Stmt *After) const {
+  if (!Dict || !Module)
+    return false;
+  const SourceManager &SM = Q.context().getSourceManager();
+  return llvm::any_of(Loads, [&](const CallExpr *Load) {
+    const Expr *Object = objectOf(Load);
+    if (!Object || Q.identity(Object) != Module ||
+        !SM.isBeforeInTranslationUnit(After->getBeginLoc(), Load->getBeginLoc()))
+      return false;
+    const bool ChangedBetween = llvm::any_of(Mutators, [&](const CallExpr *M) {
+      return SM.isBeforeInTranslationUnit(After->getBeginLoc(), M->getBeginLoc()) &&
+             SM.isBeforeInTranslationUnit(M->getBeginLoc(), Load->getBeginLoc());
+    });
+    if (ChangedBetween)
+      return false;
+    return llvm::any_of(Load->arguments(), [&](const Expr *Arg) {
+      const auto *Ref = dyn_cast<DeclRefExpr>(skipImplicit(Arg));
+      return Ref && Ref->getDecl() == Dict;
+    });
+  });
 }
 
 void AliasTransfer::assign(const ValueDecl *D, std::optional<AliasRef> Ref, const Expr *From,
@@ -272,7 +324,8 @@ void AliasTransfer::writeThrough(const Expr *Base, const Stmt *ReportKey,
 
   if (Diagnoser && Ref)
     Diagnoser->write(ReportKey, [&] {
-      Intended = Intended || underUpdateGuard(Site) ||
+      Intended = Intended || underUpdateGuard(Site) || isUnkeptDict(*Ref) ||
+                 loadedBackLater(Ref->Var, Ref->Fact.Module, Site) ||
                  Model.isUpdateFunction(Site->getDirectCallee()) ||
                  Model.isUpdateFunction(First->getDirectCallee());
       for (const CallExpr *Link : Chain) {

@@ -77,6 +77,8 @@ private:
 
   bool mentionsOtherModule(const Stmt *S, const Decl *Module, const AliasState &State) const;
   bool underUpdateGuard(const Stmt *S) const;
+  bool isUnkeptDict(const AliasRef &Ref) const;
+  bool loadedBackLater(const ValueDecl *Dict, const Decl *Module, const Stmt *After) const;
   std::optional<AliasRef> moduleCopy(const ValueDecl *Target, const Expr *From) const;
 
   AliasResolver &Q;
@@ -90,6 +92,8 @@ private:
     SourceLocation Begin, End;
   };
   llvm::SmallVector<UpdateRegion, 2> Guards;
+  llvm::SmallVector<const CallExpr *, 2> Loads; // `load_state_dict` calls, in source order
+  llvm::SmallVector<const CallExpr *, 4> Mutators; // other ModuleMutators calls
   AliasDiagnoser *Diagnoser = nullptr; // set for the reporting pass only
   SummaryRecorder *Recorder = nullptr;
 };

@@ -31,8 +31,16 @@ void PositiveOutVariantButNotInit(torch::nn::Linear &model, const torch::Tensor 
   torch::nn::init::normal_(sd["weight"]); // an intended initialisation (UpdateFunctions)
 }
 
-void PositiveRangeForOverItems(torch::nn::Linear &model) {
+// Over the call itself: no variable keeps the dict, so the write updates the module on
+// purpose (an EMA written through the EMA model's own dict).
+void NegativeRangeForOverTheCall(torch::nn::Linear &model) {
   for (auto &item : state_dict(*model))
+    item.value() *= 0.9;
+}
+
+void PositiveRangeForOverItems(torch::nn::Linear &model) {
+  Dict sd = state_dict(*model);
+  for (auto &item : sd)
     item.value() *= 0.9; // const operator*= on the handle: writes the parameter
   // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: in-place 'operator*=' on a tensor from 'state_dict(*model)'
 }

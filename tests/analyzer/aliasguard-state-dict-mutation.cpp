@@ -29,10 +29,32 @@ void PositiveSeedLoop(Net &m) {
   // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: in-place 'operator-=' on a tensor from 'm.state_dict()'
 }
 
-void PositiveRangeFor(Net &m) {
+// A dict no variable keeps is never used as a copy: writing through it updates the module
+// on purpose (Note [Dicts that are not kept]; EMA through `ema.state_dict()`).
+void NegativeRangeForOverTheCall(Net &m) {
   for (auto &item : m.state_dict())
     item.value().detach().fill_(0);
+}
+
+void PositiveRangeForOverAKeptDict(Net &m) {
+  auto sd = m.state_dict();
+  for (auto &item : sd)
+    item.value().detach().fill_(0);
   // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: in-place 'fill_' on a tensor from 'm.state_dict()'
+}
+
+// Pruning through the module's own dict, loaded back into it: an update of the module.
+void NegativeEditedThenLoadedBack(Net &m) {
+  auto sd = m.state_dict();
+  sd["fc.weight"].mul_(0.5);
+  m.load_state_dict(sd);
+}
+
+void PositiveEditedThenLoadedIntoAnotherModule(Net &m, Net &other) {
+  auto sd = m.state_dict();
+  sd["fc.weight"].mul_(0.5);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: in-place 'mul_' on entry 'fc.weight' from 'm.state_dict()'
+  other.load_state_dict(sd);
 }
 
 void PositiveHolderArrowAndView(torch::nn::Linear &lin) {
