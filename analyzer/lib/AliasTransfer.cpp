@@ -386,8 +386,20 @@ void AliasTransfer::transferSnapshotUse(const CallExpr *Call, const std::string 
   if (Model.isComparison(Name) && (Op || Object))
     useAsSnapshot(Op ? Op->getArg(0) : Object, Call, SnapshotUseKind::PassedToCall, Name,
                   State);
-  for (unsigned I = FirstArg; I < Call->getNumArgs(); ++I)
+  for (unsigned I = FirstArg; I < Call->getNumArgs(); ++I) {
     useAsSnapshot(Call->getArg(I), Call, SnapshotUseKind::PassedToCall, Name, State);
+    // A deep copy made for the use itself (`load_state_dict(deep_copy(init))` after
+    // training, lottery-ticket rewinding) copies what the kept value shows now: the use is
+    // the kept value's. A deep copy kept for later is not a use by itself (the seed's
+    // `a = deep_copy(a)` after the change means to part ways from the module).
+    const auto *Copy = dyn_cast<CallExpr>(skipImplicit(Call->getArg(I)));
+    if (!Copy || !Model.isDeepCopy(Copy))
+      continue;
+    if (const Expr *Object = objectOf(Copy))
+      useAsSnapshot(Object, Call, SnapshotUseKind::PassedToCall, Name, State);
+    for (const Expr *Arg : Copy->arguments())
+      useAsSnapshot(Arg, Call, SnapshotUseKind::PassedToCall, Name, State);
+  }
 }
 
 // A copy of a module is kept only to be used as the module it was (evaluated, saved,

@@ -85,3 +85,24 @@ void NegativeGradientAveraging(Net &net, int replicas) {
     p.mutable_grad().data() = p.grad().data() / replicas;
   torch::save(kept.values(), "kept.pt");
 }
+
+// Lottery-ticket rewinding: the initial weights are kept without a copy, so the deep copy
+// taken after training copies the trained weights, and the "rewind" restores nothing.
+void PositiveRewindThroughALateClone(Net &net, torch::optim::SGD &opt) {
+  auto init = net->named_parameters();
+  opt.step();
+  torch::NoGradGuard no_grad;
+  for (auto &item : net->named_parameters())
+    item.value().copy_(init[item.key()].clone());
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'init' is passed to 'copy_' as a snapshot, but it shares storage with 'net', which changed after it was taken
+}
+
+void NegativeRewindToAClonedInit(Net &net, torch::optim::SGD &opt) {
+  std::vector<torch::Tensor> init;
+  for (const auto &p : net->parameters())
+    init.push_back(p.detach().clone());
+  opt.step();
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < init.size(); ++i)
+    net->parameters()[i].copy_(init[i].clone());
+}
