@@ -188,9 +188,13 @@ const Tensor& Tensor::zero_(Origin origin) const { return fill_(0, origin); }
 const Tensor& Tensor::copy_(const Tensor& src, Origin origin) const {
   detail::check_defined(*this, "copy_");
   detail::check_defined(src, "copy_");
+  // A full self-copy (loading a module's own state_dict, restoring a kept detach()) moves no
+  // byte: a read, no write.
+  if (detail::same_geometry(*impl(), *src.impl())) {
+    detail::note_restore_read(*impl(), *src.impl(), origin);
+    return *this;
+  }
   detail::note_read(*src.impl(), origin);
-  // A full self-copy (loading a module's own state_dict) moves no byte: a read, no write.
-  if (detail::same_geometry(*impl(), *src.impl())) return *this;
   detail::copy_into(*this, src);
   detail::note_write(*impl(), origin);
   return *this;

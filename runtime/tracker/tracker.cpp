@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdlib>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -484,6 +485,19 @@ void Handle::start_family() {
   std::unique_lock guard(storage_->state_->lock, std::defer_lock);
   if (detail::keeps_live_handles()) guard.lock();
   family_ = new_family();
+  if (owner_kind_ != OwnerKind::Module || observed_.load(std::memory_order_relaxed) ==
+                                               storage_->epoch_.load(std::memory_order_acquire))
+    return;
+  // A module handle's new family (a detach() of a parameter) starts where the bytes are now
+  // when none of the writes it has not observed would be reported to it: it loses nothing,
+  // and a later restore of it (Note [Kept handles]) counts only what was written after it
+  // was taken. A pending write that would be reported (through a snapshot) is kept for it.
+  if (!guard.owns_lock()) guard.lock();
+  const std::uint64_t now = storage_->epoch_.load(std::memory_order_relaxed);
+  const WriteLog* log = storage_->state_->log.get();
+  const std::uint64_t observed = observed_.load(std::memory_order_relaxed);
+  if (log == nullptr || !find_conflict(*log, observer_of(*this, Site{}, now), observed))
+    observed_.store(now, std::memory_order_relaxed);
 }
 
 void Handle::observe_now() {
@@ -506,6 +520,25 @@ void Handle::read(Origin at) {
 
 void Handle::write(Origin at) { StorageState::write(*this, detail::site_of(at)); }
 
+// Note [Kept handles]
+// A list of detach()ed parameters (or data(), or parameters() itself) kept as "the best
+// weights" is the module's own storage: the tracker cannot tell it from a live view until it
+// is used as a copy. Its use is restoring it -- copying it onto the parameter it came from --
+// and such a copy moves no byte. So a copy onto the same bytes from a module handle of
+// another family reads the source as if it were a snapshot: a write through any other family
+// since the source last observed the bytes means the "restore" keeps the new values
+// (stale-kept-read). A handle's own writes are observed by it (Note [Epochs]); a detach()
+// starts at the bytes as they are when it is taken (Handle::start_family).
+void Handle::read_kept(Origin at) {
+  if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
+  StorageState::read(*this, detail::site_of(at), /*kept=*/true);
+}
+
+void Handle::read_kept(const Site& at) {
+  if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
+  StorageState::read(*this, at, /*kept=*/true);
+}
+
 void Handle::read(const Site& at) {
   if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
   StorageState::read(*this, at);
@@ -524,7 +557,7 @@ void Handle::write(const Site& at) { StorageState::write(*this, at); }
 // handle at once; such writes are marked checked_eagerly so a later read does not report
 // them again, and caught-up handles move to the new epoch so their next read stays O(1).
 
-__attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
+__attribute__((noinline)) void StorageState::read(Handle& h, const Site& at, bool kept) {
   if (t_untracked) return;
   Storage& s = *h.storage_;
   if (h.observed_.load(std::memory_order_relaxed) == s.epoch_.load(std::memory_order_acquire)) return;
@@ -536,10 +569,19 @@ __attribute__((noinline)) void StorageState::read(Handle& h, const Site& at) {
     now = s.epoch_.load(std::memory_order_relaxed);
     observed = h.observed_.load(std::memory_order_relaxed);
     if (observed >= now) return;
-    if (s.state_->log) found = find_conflict(*s.state_->log, observer_of(h, at, now), observed);
+    if (s.state_->log) {
+      Observer reader = observer_of(h, at, now);
+      // Read as a snapshot no other snapshot is: every write of another family conflicts.
+      if (kept) reader.owner = Owner{OwnerKind::Snapshot, std::numeric_limits<std::uint32_t>::max()};
+      found = find_conflict(*s.state_->log, reader, observed);
+    }
     h.observed_.store(now, std::memory_order_relaxed);
   }
   if (!found) return;
+  if (kept) {
+    if (found->kind == check::Kind::StaleSnapshotRead) found->kind = check::Kind::StaleKeptRead;
+    found->observer.owner = h.owner();
+  }
   if (found->kind == check::Kind::WriteThroughSnapshot && !live_snapshots().alive(found->write.owner))
     return;  // See Note [Kept snapshots]
   fill_storage(*found, s);

@@ -139,7 +139,7 @@ struct StorageState {
 
   // Entry points that take a Site rather than a std::source_location; the public
   // Handle::read/write forward here. StorageState is a friend of Storage and Handle.
-  static void read(Handle& handle, const Site& at);
+  static void read(Handle& handle, const Site& at, bool kept = false);
   static void write(Handle& handle, const Site& at);
   static void catch_up(Handle& handle, std::uint64_t epoch);
   static StorageState& of(const Storage& storage) { return *storage.state_; }

@@ -90,6 +90,41 @@ TEST_F(CheckedTest, RestoringAStaleBestModelIsReportedAtTheLoad) {
   EXPECT_EQ(stale[0].observer.label, "fc.weight");
 }
 
+// Best weights kept as detach()ed parameters (what state_dict() is built from) and restored
+// after training: the copy onto the same bytes restores nothing. See Note [Kept handles].
+TEST_F(CheckedTest, RestoringKeptDetachedParametersAfterAStepIsStaleKeptRead) {
+  TwoByTwo m;
+  std::vector<ag::Tensor> best;
+  for (const ag::Tensor& p : m.parameters()) best.push_back(p.detach());
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  const unsigned step_line = __LINE__ + 1;
+  opt.step();
+  const std::vector<ag::Tensor> params = m.parameters();
+  const unsigned restore_line = __LINE__ + 1;
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].data().copy_(best[i]);
+  const auto kept = of_kind(Kind::StaleKeptRead);
+  ASSERT_EQ(kept.size(), 1u) << "one report per (kind, read line, write line)";
+  EXPECT_EQ(kept[0].observer.line, restore_line);
+  EXPECT_EQ(kept[0].write.line, step_line);
+  EXPECT_EQ(ag::check::violations().size(), 1u);
+}
+
+TEST_F(CheckedTest, RestoringFreshOrClonedParametersIsSilent) {
+  TwoByTwo m;
+  // Taken after the last write: a copy onto the same bytes with nothing in between.
+  m.fc->weight.data().mul_(2);
+  const ag::Tensor fresh = m.fc->weight.detach();
+  m.fc->weight.data().copy_(fresh);
+  // Kept as clones: the restore copies real bytes.
+  std::vector<ag::Tensor> best;
+  for (const ag::Tensor& p : m.parameters()) best.push_back(p.detach().clone());
+  m.fc->bias.data().add_(1);
+  const std::vector<ag::Tensor> params = m.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].data().copy_(best[i]);
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
 TEST_F(CheckedTest, DeepCopyIsTheFixNotAUse) {
   // The seed deep-copies a state_dict after the module changed it; the copy holds the bytes
   // as they are at the copy, and from then on nothing else can write them.

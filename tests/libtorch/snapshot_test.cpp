@@ -91,6 +91,40 @@ TEST_F(TorchLayerTest, BestModelDeepCopyAndCloneAreSilent) {
   for (const auto& item : ag::state_dict(*model)) EXPECT_TRUE(torch::equal(item.value(), cloned[item.key()]));
 }
 
+// Best weights kept as detach()ed parameters and restored onto them after training: the
+// copy moves no byte, so the "best" model is the trained one. See Note [Kept handles].
+TEST_F(TorchLayerTest, RestoringKeptDetachedParametersAfterTrainingIsReported) {
+  Net model;
+  ag::watch(*model);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  std::vector<torch::Tensor> best;
+  for (const auto& p : model->parameters()) best.push_back(p.detach());
+  train_step(model, sgd);
+  const std::vector<torch::Tensor> params = model->parameters();
+  torch::NoGradGuard no_grad;
+  const int restore_line = __LINE__ + 1;
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
+  const auto reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  for (const auto& r : reports)
+    expect_report(r, aliasguard::check::Kind::StaleKeptRead, nullptr, At{__FILE__, restore_line},
+                  At{"torch_test_util.cpp", kStepLine});
+}
+
+TEST_F(TorchLayerTest, RestoringClonedParametersIsSilent) {
+  Net model;
+  ag::watch(*model);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  std::vector<torch::Tensor> best;
+  for (const auto& p : model->parameters()) best.push_back(p.detach().clone());
+  train_step(model, sgd);
+  const std::vector<torch::Tensor> params = model->parameters();
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
+  EXPECT_TRUE(take_reports().empty());
+  for (std::size_t i = 0; i < params.size(); ++i) EXPECT_TRUE(torch::equal(params[i], best[i]));
+}
+
 TEST_F(TorchLayerTest, ScalingTheStateDictInPlaceIsReportedAtForward) {
   Net model;
   model->eval();

@@ -91,7 +91,7 @@ TEST(SuppressionsParse, ErrorsNameTheFileAndLine) {
   Suppressions s;
   EXPECT_EQ(s.parse("# ok\nstale-snapshot-read:x\nstale-read:x.cpp\n", "supp.txt"),
             "supp.txt:3: unknown kind 'stale-read' (expected stale-snapshot-read, write-through-snapshot, "
-            "shared-write or *)");
+            "shared-write, stale-kept-read or *)");
   EXPECT_EQ(s.parse("\n\njust-a-pattern\n", "f"), "f:3: expected kind:pattern, got 'just-a-pattern'");
   EXPECT_EQ(s.parse("shared-write:   \n", "f"), "f:1: empty pattern after 'shared-write:'");
   EXPECT_TRUE(s.rules().empty());  // a file with an error adds nothing

@@ -189,6 +189,19 @@ bool same_bytes(const c10::IValue& dst, const c10::IValue& src) {
          a.dtype() == b.dtype();
 }
 
+// The read of a copy onto the same bytes: of a kept copy when the source is a handle of the
+// module of another family (a detach() kept as "best"). See Note [Kept handles] in the tracker.
+void read_restored(const at::Tensor& dst, const at::Tensor& src) {
+  tr::Handle* s = handle_of(src);
+  if (s == nullptr) return;
+  const tr::Handle* d = handle_of(dst);
+  if (d != nullptr && s->owner().kind == tr::OwnerKind::Module && d->owner().kind == tr::OwnerKind::Module &&
+      s->family() != d->family())
+    s->read_kept(tr::kDeferredSite);
+  else
+    s->read(tr::kDeferredSite);
+}
+
 void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::jit::Stack* stack) {
   const c10::DispatchKeySet below = keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kKey);
   if (paused()) return op.redispatchBoxed(below, stack);
@@ -199,7 +212,7 @@ void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::
   try {
     const auto args = ::torch::jit::last(*stack, info.args.size());
     if (info.copy && same_bytes(args[0], args[1])) {
-      read(args[1].toTensor());
+      read_restored(args[0].toTensor(), args[1].toTensor());
       if (tr::Handle* h = handle_of(args[0].toTensor())) h->observe_now();
       accepted = true;
     }

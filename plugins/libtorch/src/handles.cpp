@@ -83,6 +83,7 @@ struct HandleRecord {
   std::shared_ptr<StorageRecord> storage;  // declared before `sited`: outlives the handle
   std::unique_ptr<tr::SitedHandle> sited;
   tr::Extent extent;
+  bool kept = false;  // a detach() of a module tensor: may be restored later (Note [Kept handles])
 };
 
 bool same_extent(const tr::Extent& a, const tr::Extent& b) {
@@ -128,16 +129,17 @@ class HandleTable {
     return r ? &r->sited->handle : nullptr;
   }
 
-  // A write's site is needed only while a tensor of a snapshot on its storage is alive to
-  // report it later (Note [Deferred sites]): once the last one has died, writes stop resolving
-  // sites (for Python, a call into the interpreter each) until a new snapshot is taken. Under
-  // either lock.
+  // A write's site is needed only while a tensor of a snapshot, or a detach() of a module
+  // tensor, on its storage is alive to report it later (Note [Deferred sites], Note [Kept
+  // handles]): once the last one has died, writes stop resolving sites (for Python, a call
+  // into the interpreter each) until a new one is taken. Under either lock.
   void settle_recording(StorageRecord& storage) {
     if (!storage.shared.load(std::memory_order_relaxed)) return;
     for (const c10::TensorImpl* key : storage.handles) {
       auto it = handles_.find(key);
       if (it == handles_.end() || it->second->storage.get() != &storage) continue;
-      if (it->second->sited->handle.owner().kind == tr::OwnerKind::Snapshot && !it->second->impl.expired()) return;
+      const HandleRecord& r = *it->second;
+      if ((r.kept || r.sited->handle.owner().kind == tr::OwnerKind::Snapshot) && !r.impl.expired()) return;
     }
     storage.shared.store(false, std::memory_order_relaxed);
     storage.storage.record_write_sites(false);
@@ -182,6 +184,11 @@ class HandleTable {
     record->sited = std::make_unique<tr::SitedHandle>(source.sited->handle, record->storage->storage, record->extent,
                                                       source.sited->created);
     if (own_family) record->sited->handle.start_family();
+    if (own_family && record->sited->handle.owner().kind == tr::OwnerKind::Module) {
+      record->kept = true;
+      if (!record->storage->shared.exchange(true, std::memory_order_relaxed))
+        record->storage->storage.record_write_sites();
+    }
     insert(view.unsafeGetTensorImpl(), std::move(record));
   }
 

@@ -142,7 +142,7 @@ CopyPlan plan_copies(const StateDict& targets, const std::vector<const Tensor*>&
       // Nothing to copy, but restoring a snapshot is a use of it: one taken before the
       // module changed is stale, and "restoring" it silently keeps the new values. And the
       // module takes what was written through the dict as its own (an edited dict loaded back).
-      detail::note_read(*src->impl(), origin);
+      detail::note_restore_read(*target.impl(), *src->impl(), origin);
       detail::note_accept(*target.impl());
       continue;
     }

@@ -24,4 +24,9 @@
     "Give it bytes of its own with .clone() (or aliasguard::deep_copy for a state_dict), or "     \
     "report only module/snapshot aliasing with domains=owner.",                                   \
     "Give it bytes of its own with .clone() (or copy.deepcopy for a state_dict), or report only " \
-    "model/snapshot aliasing with domains=owner.")
+    "model/snapshot aliasing with domains=owner.")                                              \
+  X(StaleKeptRead, "stale-kept-read",                                                              \
+    "this tensor was kept from a parameter (detach(), data(), parameters()) and shares its "       \
+    "storage, so restoring it after the module wrote restores the new values.",                   \
+    "Keep copies with .clone() (p.detach().clone()) or aliasguard::deep_copy(module.state_dict()).", \
+    "Keep copies with p.detach().clone() (or copy.deepcopy(model.state_dict())).")
