@@ -265,3 +265,11 @@ struct Loop {
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'best_' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'model_', which changed
   }
 };
+
+// An immediately-invoked lambda that hands out the dict is followed like a helper.
+void PositiveImmediatelyInvokedLambda(Net &m, torch::optim::SGD &opt) {
+  auto best = [&] { return m.state_dict(); }();
+  opt.step();
+  m.load_state_dict(best);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: 'best' is passed to 'load_state_dict' as a snapshot, but it shares storage with 'm', which changed after it was taken
+}
