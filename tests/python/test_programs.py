@@ -116,8 +116,6 @@ def test_best_model_snapshot_written_is_reported():
     assert f"#0 {path}:{line_of(path, 'write-copy')} in write_copy" in result.stderr, result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="missed: torch.save reads each storage through its data pointer, "
-                   "which no operator call shows the layer")
 def test_best_model_snapshot_saved_stale_is_reported():
     path = program("idioms.py")
     result = run(path, "save-stale")

@@ -97,6 +97,7 @@ class _Layer:
         atexit.register(self.ops.set_python_frames, 0)
         self._wrap_state_dicts()
         self._wrap_data()
+        self._wrap_save()
         self._previous_profile = threading.getprofile()  # chained: see _thread_started
         threading.setprofile(self._thread_started)
 
@@ -298,6 +299,41 @@ class _Layer:
 
         get_data.__doc__ = base.__doc__
         self.torch.Tensor.data = property(get_data, base.__set__, None, base.__doc__)
+
+
+    def _wrap_save(self):
+        # torch.save copies storages through their data pointers, which no operator call
+        # shows the layer: the tensors it is given are read first, at the caller's line.
+        torch = self.torch
+        layer = self
+        original = torch.save
+
+        @functools.wraps(original)
+        def save(obj, *args, **kwargs):
+            if layer.enabled_here():
+                tensors = _tensors_in(obj, torch.Tensor)
+                if tensors:
+                    layer.ops.note_reads(tensors)
+            return original(obj, *args, **kwargs)
+
+        torch.save = save
+
+
+def _tensors_in(obj, tensor_type, depth=0, seen=None):
+    """The tensors in a dict/list/tuple structure as torch.save pickles it (modules and other
+    objects are not walked: their tensors are the live ones)."""
+    if seen is None:
+        seen = set()
+    if isinstance(obj, tensor_type):
+        return [obj]
+    if depth > 8 or id(obj) in seen or not isinstance(obj, (dict, list, tuple)):
+        return []
+    seen.add(id(obj))
+    items = obj.values() if isinstance(obj, dict) else obj
+    found = []
+    for item in items:
+        found.extend(_tensors_in(item, tensor_type, depth + 1, seen))
+    return found
 
 
 _FRAMES_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int)

@@ -139,6 +139,13 @@ void mark_state_dict(const std::vector<at::Tensor>& live, const std::vector<std:
 // `view` is `base.data`, which LibTorch makes without an operator call.
 void note_data(const at::Tensor& base, const at::Tensor& view) { lt::note_view(base, view, /*own_family=*/true); }
 
+// `torch.save` copies each storage through its data pointer, with no operator call: what it
+// saves is read here, at the user's line (a stale snapshot saved is reported).
+void note_reads(const std::vector<at::Tensor>& tensors) {
+  for (const at::Tensor& t : tensors)
+    if (tr::Handle* h = lt::handle_of(t)) h->read(tr::kDeferredSite);
+}
+
 bool set_enabled(bool on) { return lt::set_enabled_on_this_thread(on); }
 
 void set_python_frames(std::int64_t callback) {
@@ -168,6 +175,7 @@ TORCH_LIBRARY(aliasguard, m) {
         "str function) -> ()",
         &py::mark_state_dict);
   m.def("note_data(Tensor base, Tensor view) -> ()", &py::note_data);
+  m.def("note_reads(Tensor[] tensors) -> ()", &py::note_reads);
   m.def("set_enabled(bool on) -> bool", &py::set_enabled);
   m.def("set_python_frames(int callback) -> ()", &py::set_python_frames);
   m.def("violation_count() -> int", &py::violation_count);
