@@ -1,7 +1,9 @@
 // Intended updates are never reported: optimizer code, initialisation through parameters(),
 // loading from another model or a deep copy, gradient averaging, target-network soft
 // updates, snapshots made with clone() or deep_copy(), tied weights, self-loads, edited dicts
-// loaded back, EMA through a dict that is not kept.
+// loaded back, EMA through a dict that is not kept, freezing, gradient accumulation, exact
+// initial values, reset_parameters(), SWA and checkpoint averaging. The last test is the bug
+// those idioms must not be confused with: a snapshot kept across reset_parameters().
 
 #include "checked_test_util.h"
 
@@ -123,4 +125,157 @@ TEST_F(CheckedTest, UserTensorsSharingStorageAreNotOwnersConflicts) {
   v.add_(1);
   (void)a.sum();
   EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// Frozen parameters get no gradient, so the optimizer skips them; the others train. Both
+// are the module's own handles writing the module.
+TEST_F(CheckedTest, FreezingSomeParametersThenTraining) {
+  TwoByTwo m;
+  m.fc->bias.set_requires_grad(false);
+  const ag::Tensor bias_before = ag::deep_copy(m.fc->bias);
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (int step = 0; step < 3; ++step) {
+    for (const ag::Tensor& p : m.parameters())
+      if (p.requires_grad()) p.mutable_grad() = ag::full(p.sizes(), 0.5);
+    opt.step();
+    opt.zero_grad();
+  }
+  (void)m.forward(ag::ones({1, 2}));
+  EXPECT_EQ(m.fc->bias.to_vector<float>(), bias_before.to_vector<float>());
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// One step() per several backward passes: the gradients add up in their own slots (this
+// runtime has no autograd, so each pass adds its gradient by hand).
+TEST_F(CheckedTest, GradientAccumulation) {
+  TwoByTwo m;
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  const int micro_batches = 4;
+  for (int step = 0; step < 2; ++step) {
+    opt.zero_grad(/*set_to_none=*/false);
+    for (int micro = 0; micro < micro_batches; ++micro) {
+      (void)m.forward(ag::ones({1, 2}));
+      for (const ag::Tensor& p : m.parameters()) {
+        const ag::Tensor g = ag::full(p.sizes(), 0.25 / micro_batches);
+        if (p.grad().defined()) {
+          p.grad().add_(g);
+        } else {
+          p.mutable_grad() = g;
+        }
+      }
+    }
+    opt.step();
+  }
+  (void)m.forward(ag::ones({1, 2}));
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// A test assigning exact initial values (through data(), and through the handle) and then
+// comparing the live values after a step: every read is of the module's own parameters.
+TEST_F(CheckedTest, ExactInitialValuesThenCompareLive) {
+  TwoByTwo m;
+  m.fc->weight.data().copy_(ag::full({2, 2}, 0.5));
+  m.fc->bias.copy_(ag::zeros({2}));
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.5));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  opt.step();
+  const ag::Tensor expected_w = ag::full({2, 2}, 0.5).sub_(0.5);
+  const ag::Tensor expected_b = ag::zeros({2}).sub_(0.5);
+  EXPECT_EQ(m.fc->weight.to_vector<float>(), expected_w.to_vector<float>());
+  auto named = m.named_parameters();
+  EXPECT_EQ(named.at("fc.bias").to_vector<float>(), expected_b.to_vector<float>());
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// Re-initialising a layer is the module writing itself; training afterwards reads what it
+// wrote.
+TEST_F(CheckedTest, ResetParametersThenTraining) {
+  TwoByTwo m;
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  opt.step();
+  m.fc->reset_parameters();
+  for (int step = 0; step < 2; ++step) {
+    for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::full(p.sizes(), 0.1);
+    opt.step();
+  }
+  (void)m.forward(ag::ones({1, 2}));
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// timm's ModelEmaV2 blend: the EMA model's own state_dict, not kept, written with the live
+// model's fresh values, then the EMA model's forward. See Note [Kept snapshots].
+TEST_F(CheckedTest, EmaBlendThroughItsOwnStateDictThatIsNotKept) {
+  TwoByTwo model, ema;
+  ag::optim::SGD opt(model.parameters(), ag::optim::SGDOptions(0.1));
+  const double decay = 0.9;
+  for (int step = 0; step < 3; ++step) {
+    for (const ag::Tensor& p : model.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+    opt.step();
+    const ag::StateDict current = model.state_dict();
+    for (auto& item : ema.state_dict()) item.value().mul_(decay).add_(current.at(item.key()), 1 - decay);
+    (void)ema.forward(ag::ones({1, 2}));
+  }
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// Stochastic weight averaging into a separate model: the average is written from the
+// model's parameters each step (copy_ first, then a running mean); neither model keeps a
+// handle on the other's storage.
+TEST_F(CheckedTest, SwaAveragingIntoASeparateModel) {
+  TwoByTwo model, swa;
+  ag::optim::SGD opt(model.parameters(), ag::optim::SGDOptions(0.1));
+  for (int n = 0; n < 4; ++n) {
+    for (const ag::Tensor& p : model.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+    opt.step();
+    const auto src = model.parameters();
+    const auto dst = swa.parameters();
+    for (std::size_t k = 0; k < dst.size(); ++k) {
+      if (n == 0) {
+        dst[k].data().copy_(src[k].data());
+      } else {
+        dst[k].data().mul_(static_cast<double>(n) / (n + 1)).add_(src[k].data(), 1.0 / (n + 1));
+      }
+    }
+  }
+  (void)swa.forward(ag::ones({1, 2}));
+  (void)model.forward(ag::ones({1, 2}));
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// Checkpoint averaging: two deep-copied checkpoints of one training run, averaged into a
+// third dict and loaded into another module. Deep copies own their storage.
+TEST_F(CheckedTest, CheckpointAveragingIntoAThirdModule) {
+  TwoByTwo model, averaged;
+  ag::optim::SGD opt(model.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : model.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  opt.step();
+  const ag::StateDict first = ag::deep_copy(model.state_dict());
+  opt.step();
+  const ag::StateDict second = ag::deep_copy(model.state_dict());
+  opt.step();
+  ag::StateDict mean = ag::deep_copy(first);
+  for (auto& item : mean) item.value().add_(second.at(item.key())).div_(2);
+  averaged.load_state_dict(mean);
+  (void)averaged.forward(ag::ones({1, 2}));
+  (void)model.forward(ag::ones({1, 2}));
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
+// The bug next to the reset_parameters() idiom: a state_dict kept across the reset shares
+// the parameters' storage, so "restoring" it copies the new values onto themselves.
+TEST_F(CheckedTest, SnapshotKeptAcrossResetParametersThenRestoredIsStaleSnapshotRead) {
+  TwoByTwo m;
+  const ag::StateDict before = m.state_dict();
+  m.fc->reset_parameters();
+  const unsigned load_line = __LINE__ + 1;
+  m.load_state_dict(before);
+  const auto stale = of_kind(ag::check::Kind::StaleSnapshotRead);
+  ASSERT_FALSE(stale.empty());
+  EXPECT_EQ(stale.size(), ag::check::violations().size());
+  for (const auto& v : stale) {
+    EXPECT_EQ(base_name(v.observer.file), "intended_test.cpp");
+    EXPECT_EQ(v.observer.line, load_line);
+    EXPECT_EQ(v.write.owner, "module");
+  }
 }
