@@ -14,22 +14,6 @@ namespace {
 
 constexpr llvm::StringRef FunctionId = "function";
 
-// An instantiation, or a function inside one (a member of `Trainer<Net>`, a lambda in an
-// instantiated function template): `isInstantiated()` in matcher terms.
-bool isInstantiated(const FunctionDecl &Fn) {
-  if (Fn.isTemplateInstantiation())
-    return true;
-  for (const DeclContext *DC = Fn.getDeclContext(); DC; DC = DC->getParent()) {
-    if (const auto *F = dyn_cast<FunctionDecl>(DC); F && F->isTemplateInstantiation())
-      return true;
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(DC);
-        RD && RD->getTemplateSpecializationKind() != TSK_Undeclared &&
-        RD->getTemplateSpecializationKind() != TSK_ExplicitSpecialization)
-      return true;
-  }
-  return false;
-}
-
 // Every option at its default, but the check's own alias sources.
 AliasModelOptions checkDefaults(llvm::StringRef AliasSources) {
   AliasModelOptions Defaults = AliasModelOptions::defaults();
@@ -45,18 +29,23 @@ AliasFlowCheck::AliasFlowCheck(StringRef Name, ClangTidyContext *Context,
       Model(AliasModelOptions::read(Options, checkDefaults(DefaultAliasSources))) {}
 
 void AliasFlowCheck::registerMatchers(MatchFinder *Finder) {
-  // Which files count is decided in check() (Note [Project headers]): LibTorch's headers
-  // are most of a translation unit and are not analysed.
-  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt())).bind(FunctionId), this);
+  // In the main file, a template is analysed once, as written; in a header, each
+  // instantiation the translation unit makes (the types a header template trains are the
+  // main file's), when check() finds the header is the project's (Note [Project headers]):
+  // LibTorch's headers are most of a translation unit and are not analysed.
+  Finder->addMatcher(
+      functionDecl(isDefinition(), hasBody(stmt()),
+                   anyOf(allOf(isExpansionInMainFile(), unless(isInstantiated())),
+                         unless(isExpansionInMainFile())))
+          .bind(FunctionId),
+      this);
 }
 
-// In the main file, a template is analysed once, as written; in a project header, each
-// instantiation the translation unit makes is (the types a header template trains are
-// the main file's), once per run.
+// Headers' functions: those of the project's own headers, once per run.
 bool AliasFlowCheck::shouldAnalyse(const FunctionDecl &Fn) {
   const SourceLocation Loc = Fn.getLocation();
   if (Scope->inMainFile(Loc))
-    return !isInstantiated(Fn);
+    return true;
   if (!Scope->inProjectHeader(Loc) || Fn.isDependentContext())
     return false;
   return firstAnalysisOfHeaderFunction(Fn, *Scope);

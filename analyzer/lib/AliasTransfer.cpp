@@ -226,7 +226,7 @@ void AliasTransfer::useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKin
   if (!Diagnoser || !E)
     return;
   auto Ref = Q.aliasOf(E, State);
-  if (!Ref || !Ref->Var || Ref->Var->isImplicit() || !Ref->Fact.StaleBy)
+  if (!Ref || !Ref->Var || !Ref->Fact.StaleBy)
     return;
   Diagnoser->staleUse(StaleUse{Use, Kind, Callee.str(), Ref->Var, Ref->Fact});
 }
@@ -326,8 +326,7 @@ void AliasTransfer::writeThrough(const Expr *Base, const Stmt *ReportKey,
     Diagnoser->write(ReportKey, [&] {
       Intended = Intended || underUpdateGuard(Site) || isUnkeptDict(*Ref) ||
                  loadedBackLater(Ref->Var, Ref->Fact.Module, Site) ||
-                 Model.isUpdateFunction(Site->getDirectCallee()) ||
-                 Model.isUpdateFunction(First->getDirectCallee());
+                 Model.isUpdateFunction(Site->getDirectCallee());
       for (const CallExpr *Link : Chain) {
         const bool FreeFunction =
             !isa<CXXMemberCallExpr>(Link) && !isa<CXXOperatorCallExpr>(Link);

@@ -24,16 +24,6 @@ void mark_copy(const TensorImpl& t, OwnerTag owner, std::string_view key) {
 
 void mark_detached(const TensorImpl& t) { t.tracked().start_family(); }
 
-void note_restore_read(const TensorImpl& dst, const TensorImpl& src, Origin at) {
-  tracker::Handle& s = src.tracked();
-  const tracker::Handle& d = dst.tracked();
-  if (s.owner().kind == tracker::OwnerKind::Module && d.owner().kind == tracker::OwnerKind::Module &&
-      s.family() != d.family())
-    s.read_kept(at);
-  else
-    s.read(at);
-}
-
 }  // namespace aliasguard::detail
 
 #endif

@@ -23,10 +23,11 @@ inline void note_write(const TensorImpl& t, Origin at) { t.tracked().write(at); 
 /// same bytes onto themselves (loading a module's own state_dict back).
 /// See Note [Loading a dict back] in the tracker.
 inline void note_accept(const TensorImpl& t) { t.tracked().observe_now(); }
-/// `src` is copied onto `dst`, the same bytes: the copy is a read of `src`, as a kept copy
-/// when it is a handle of the module of another family (a detach() kept as "best"). See
-/// Note [Kept handles] in the tracker.
-void note_restore_read(const TensorImpl& dst, const TensorImpl& src, Origin at);
+/// `src` is copied onto `dst`, the same bytes: the copy is a read of `src` (as a kept copy
+/// when it is a detach() of the module kept as "best"). See Note [Kept handles] in the tracker.
+inline void note_restore_read(const TensorImpl& dst, const TensorImpl& src, Origin at) {
+  src.tracked().read_onto(dst.tracked(), at);
+}
 OwnerTag new_snapshot_owner();
 OwnerTag new_user_owner();
 /// `t` is now parameter or buffer `path` of a module (its views follow).

@@ -529,14 +529,21 @@ void Handle::write(Origin at) { StorageState::write(*this, detail::site_of(at));
 // since the source last observed the bytes means the "restore" keeps the new values
 // (stale-kept-read). A handle's own writes are observed by it (Note [Epochs]); a detach()
 // starts at the bytes as they are when it is taken (Handle::start_family).
-void Handle::read_kept(Origin at) {
+namespace {
+bool restores_kept_copy(const Handle& src, const Handle& dst) {
+  return src.owner().kind == OwnerKind::Module && dst.owner().kind == OwnerKind::Module &&
+         src.family() != dst.family();
+}
+}  // namespace
+
+void Handle::read_onto(const Handle& dst, Origin at) {
   if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
-  StorageState::read(*this, detail::site_of(at), /*kept=*/true);
+  StorageState::read(*this, detail::site_of(at), restores_kept_copy(*this, dst));
 }
 
-void Handle::read_kept(const Site& at) {
+void Handle::read_onto(const Handle& dst, const Site& at) {
   if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
-  StorageState::read(*this, at, /*kept=*/true);
+  StorageState::read(*this, at, restores_kept_copy(*this, dst));
 }
 
 void Handle::read(const Site& at) {

@@ -189,15 +189,12 @@ bool same_bytes(const c10::IValue& dst, const c10::IValue& src) {
          a.dtype() == b.dtype();
 }
 
-// The read of a copy onto the same bytes: of a kept copy when the source is a handle of the
-// module of another family (a detach() kept as "best"). See Note [Kept handles] in the tracker.
+// The read of a copy onto the same bytes (Note [Kept handles] in the tracker).
 void read_restored(const at::Tensor& dst, const at::Tensor& src) {
   tr::Handle* s = handle_of(src);
   if (s == nullptr) return;
-  const tr::Handle* d = handle_of(dst);
-  if (d != nullptr && s->owner().kind == tr::OwnerKind::Module && d->owner().kind == tr::OwnerKind::Module &&
-      s->family() != d->family())
-    s->read_kept(tr::kDeferredSite);
+  if (const tr::Handle* d = handle_of(dst))
+    s->read_onto(*d, tr::kDeferredSite);
   else
     s->read(tr::kDeferredSite);
 }

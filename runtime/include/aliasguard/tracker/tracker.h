@@ -157,12 +157,13 @@ class Handle {
   /// the storage, through another owner, over overlapping bytes. O(1) when nothing changed.
   void read(Origin at);
   void read(const Site& at);
-  /// A read of this module handle as a kept copy of its own bytes: it is copied onto another
-  /// family's handle of the same bytes (`p.copy_(kept)` with `kept = p.detach()` taken
-  /// earlier), which restores nothing. Every write since this handle last observed, through
-  /// another family, is reported as stale-kept-read. See Note [Kept handles].
-  void read_kept(Origin at);
-  void read_kept(const Site& at);
+  /// A read of this handle copied onto `dst`, a handle of the same bytes (a copy that moves
+  /// no byte: a module's own state_dict loaded back, `p.copy_(kept)`). When both are the
+  /// module's and of different families, this one is read as a kept copy (`kept =
+  /// p.detach()` taken earlier): every write since it last observed, through another family,
+  /// is reported as stale-kept-read. Otherwise a plain read. See Note [Kept handles].
+  void read_onto(const Handle& dst, Origin at);
+  void read_onto(const Handle& dst, const Site& at);
   /// A write through this handle: logged on the storage in O(1); with detect=write, also
   /// reported against every live overlapping handle of another owner.
   void write(Origin at);
