@@ -194,7 +194,7 @@ const Tensor& Tensor::copy_(const Tensor& src, Origin origin) const {
     detail::note_restore_read(*impl(), *src.impl(), origin);
     return *this;
   }
-  detail::note_read(*src.impl(), origin);
+  detail::note_read_into(*impl(), *src.impl(), origin);
   detail::copy_into(*this, src);
   detail::note_write(*impl(), origin);
   return *this;

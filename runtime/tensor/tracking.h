@@ -28,6 +28,15 @@ inline void note_accept(const TensorImpl& t) { t.tracked().observe_now(); }
 inline void note_restore_read(const TensorImpl& dst, const TensorImpl& src, Origin at) {
   src.tracked().read_onto(dst.tracked(), at);
 }
+/// `copy` holds a deep copy of `src`'s bytes, just made: not a use of `src`, but a stale
+/// snapshot's copy restored later is. See Note [Late deep copies] in the tracker.
+inline void note_deep_copied(const TensorImpl& copy, const TensorImpl& src, Origin at) {
+  copy.tracked().copied_from(src.tracked(), at);
+}
+/// `src` is read to be copied into `dst` (copy_, load_state_dict).
+inline void note_read_into(const TensorImpl& dst, const TensorImpl& src, Origin at) {
+  src.tracked().read_into(dst.tracked(), at);
+}
 OwnerTag new_snapshot_owner();
 OwnerTag new_user_owner();
 /// `t` is now parameter or buffer `path` of a module (its views follow).
@@ -44,6 +53,8 @@ inline void note_read(const TensorImpl&, Origin) {}
 inline void note_write(const TensorImpl&, Origin) {}
 inline void note_accept(const TensorImpl&) {}
 inline void note_restore_read(const TensorImpl&, const TensorImpl&, Origin) {}
+inline void note_deep_copied(const TensorImpl&, const TensorImpl&, Origin) {}
+inline void note_read_into(const TensorImpl&, const TensorImpl&, Origin) {}
 inline OwnerTag new_snapshot_owner() { return {}; }
 inline OwnerTag new_user_owner() { return {}; }
 inline void mark_module(const TensorImpl&, std::string_view) {}

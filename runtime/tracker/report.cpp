@@ -66,6 +66,14 @@ std::string created_text(const Violation& v) {
   return "  handle created at " + location(v.observer_created_file, v.observer_created_line, {}) + "\n";
 }
 
+// A stale read found where a late deep copy of the snapshot was restored (Note [Late deep
+// copies] in tracker.cpp): where the copy was made.
+std::string copied_text(const Violation& v) {
+  if (v.copied_file.empty()) return {};
+  return "  deep-copied at " + location(v.copied_file, v.copied_line, {}) +
+         ", after the write: the copy holds the written values (deep-copy when taking the snapshot)\n";
+}
+
 std::string earlier_write_text(const Access& w) {
   std::string out = "saw an earlier write no longer in the log";
   std::string details;
@@ -268,7 +276,7 @@ std::string format_text(const Violation& v, const TextStyle& style) {
   const std::string overlap = v.may_overlap ? " that may overlap it" : "";
   const Access* at = &v.observer;  // whose call site the SUMMARY names
   if (!style.eager) {
-    out += "READ through " + access_text(v.observer) + "\n" + frames(v.observer) + created_text(v);
+    out += "READ through " + access_text(v.observer) + "\n" + frames(v.observer) + created_text(v) + copied_text(v);
     if (v.write_known) {
       out += "saw a WRITE" + overlap + " through " + access_text(v.write) + "\n" + frames(v.write);
     } else {
@@ -299,7 +307,11 @@ std::string format_json(const Violation& v) {
          ",\"line\":" + std::to_string(v.observer_created_line) + "},\"write\":" + json_access(v.write) +
          ",\"storage\":{\"id\":" + std::to_string(v.storage_id) + ",\"device\":" + json_string(v.device) +
          ",\"bytes\":" + std::to_string(v.storage_bytes) + "},\"may_overlap\":" +
-         (v.may_overlap ? "true" : "false") + ",\"write_known\":" + (v.write_known ? "true" : "false") + "}\n";
+         (v.may_overlap ? "true" : "false") + ",\"write_known\":" + (v.write_known ? "true" : "false") +
+         (v.copied_file.empty() ? std::string()
+                                : ",\"copied\":{\"file\":" + json_string(v.copied_file) +
+                                      ",\"line\":" + std::to_string(v.copied_line) + "}") +
+         "}\n";
 }
 
 void forget_duplicates() {

@@ -155,6 +155,7 @@ struct Finding {
   std::uint64_t storage_id = 0;
   std::string device;
   std::uint64_t storage_bytes = 0;
+  Site copied{};  // the late deep copy that carried it (Note [Late deep copies]), or none
 };
 
 std::vector<std::string> symbolize(const std::vector<void*>& frames) {
@@ -199,6 +200,10 @@ void report_finding(const Finding& f) {
   v.storage_id = f.storage_id;
   v.device = f.device;
   v.storage_bytes = f.storage_bytes;
+  if (f.copied.file != nullptr && f.copied.file[0] != '\0') {
+    v.copied_file = f.copied.file;
+    v.copied_line = f.copied.line;
+  }
   detail::report(std::move(v));
 }
 
@@ -310,7 +315,7 @@ std::optional<Finding> find_conflict(const WriteLog& log, const Observer& reader
     if (!kind) continue;
     const Overlap ov = overlap(w.extent, reader.extent);
     if (ov == Overlap::No) continue;
-    Finding f{*kind, reader, w, w.extent.end(), true, ov == Overlap::Maybe, 0, {}, 0};
+    Finding f{*kind, reader, w, w.extent.end(), true, ov == Overlap::Maybe, 0, {}, 0, {}};
     return f;
   }
   std::optional<Finding> best;
@@ -334,7 +339,7 @@ std::optional<Finding> find_conflict(const WriteLog& log, const Observer& reader
       w.family = d.family;
       w.label = d.label;
       w.site = d.site;
-      best = Finding{*kind, reader, std::move(w), r.end, false, true, 0, {}, 0};
+      best = Finding{*kind, reader, std::move(w), r.end, false, true, 0, {}, 0, {}};
     }
   }
   return best;
@@ -347,6 +352,25 @@ void fill_storage(Finding& f, const Storage& s) {
 }
 
 }  // namespace
+
+// Note [Late deep copies]
+// deep_copy() (copy.deepcopy) is the fix, not a use: the seed deep-copies a dict after its
+// module changed and means the new values. But a stale snapshot deep-copied only to be
+// loaded back -- `init = state_dict()`, train, `load_state_dict(deep_copy(init))`, the
+// lottery-ticket rewind -- restores the trained values, which is the stale read the deep copy
+// hid. So the copy remembers the read it skipped: copied_from() looks up, without reporting
+// it or moving the source on, the write the source snapshot has not observed, and keeps it
+// on the copy's storage. read_into() a module handle (the copy restored into a module)
+// reports it there, naming the deep copy. Any other use of the copy stays silent, and a
+// write to the copy (its epoch moved) means it no longer holds those bytes: the record goes.
+namespace detail {
+struct StaleCopy {
+  Finding finding;
+  std::uint64_t epoch = 0;  // the copy's epoch when it was made
+};
+StorageState::StorageState() = default;
+StorageState::~StorageState() = default;
+}  // namespace detail
 
 // ---- owners and labels ----------------------------------------------------------------
 
@@ -408,6 +432,8 @@ void Storage::reset() {
   std::lock_guard guard(state_->lock);
   ++state_->generation;
   state_->log.reset();
+  state_->stale.reset();
+  state_->carries_stale.store(false, std::memory_order_relaxed);
 }
 
 // ---- Handle -----------------------------------------------------------------------------
@@ -546,6 +572,77 @@ void Handle::read_onto(const Handle& dst, const Site& at) {
   StorageState::read(*this, at, restores_kept_copy(*this, dst));
 }
 
+void Handle::copied_from(const Handle& source, Origin at) {
+  StorageState::copied(*this, source, detail::site_of(at));
+}
+
+void Handle::copied_from(const Handle& source, const Site& at) { StorageState::copied(*this, source, at); }
+
+void Handle::read_into(const Handle& dst, Origin at) {
+  if (dst.owner_kind_ == OwnerKind::Module && storage_->state_->carries_stale.load(std::memory_order_acquire))
+    StorageState::restore_stale_copy(*this, detail::site_of(at));
+  read(at);
+}
+
+void Handle::read_into(const Handle& dst, const Site& at) {
+  if (dst.owner_kind_ == OwnerKind::Module && storage_->state_->carries_stale.load(std::memory_order_acquire))
+    StorageState::restore_stale_copy(*this, at);
+  read(at);
+}
+
+// See Note [Late deep copies].
+void StorageState::copied(Handle& copy, const Handle& source, const Site& at) {
+  if (copy.storage_ == source.storage_) return;
+  std::optional<Finding> found;
+  {
+    StorageState& src = *source.storage_->state_;
+    std::lock_guard guard(src.lock);
+    const std::uint64_t now = source.storage_->epoch_.load(std::memory_order_relaxed);
+    const std::uint64_t observed = source.observed_.load(std::memory_order_relaxed);
+    if (src.carries_stale.load(std::memory_order_relaxed) && src.stale &&
+        src.stale->epoch == now) {
+      found = src.stale->finding;  // a deep copy of a late deep copy carries the same read
+    } else if (observed < now && src.log) {
+      found = find_conflict(*src.log, observer_of(source, at, now), observed);
+      if (found && found->kind != check::Kind::StaleSnapshotRead) found.reset();
+      if (found) {
+        fill_storage(*found, *source.storage_);
+        found->copied = at;
+      }
+    }
+  }
+  if (!found) return;
+  if (at.file == nullptr) {  // resolved now: the deep copy's caller is on this thread's stack
+    std::vector<void*> stack;
+    found->copied = detail::resolve_deferred(stack);
+  }
+  StorageState& dst = *copy.storage_->state_;
+  std::lock_guard guard(dst.lock);
+  dst.stale = std::make_unique<detail::StaleCopy>(
+      detail::StaleCopy{std::move(*found), copy.storage_->epoch_.load(std::memory_order_relaxed)});
+  dst.carries_stale.store(true, std::memory_order_release);
+}
+
+void StorageState::restore_stale_copy(const Handle& copy, const Site& at) {
+  std::unique_ptr<detail::StaleCopy> record;
+  {
+    StorageState& st = *copy.storage_->state_;
+    std::lock_guard guard(st.lock);
+    record = std::move(st.stale);
+    st.carries_stale.store(false, std::memory_order_relaxed);
+    if (!record || record->epoch != copy.storage_->epoch_.load(std::memory_order_relaxed)) return;
+  }
+  Finding& f = record->finding;
+  f.observer.at = at;
+  if (at.file == nullptr) {
+    f.observer.at = detail::resolve_deferred(f.observer.stack);
+    if (is_not_a_use(f.observer.at)) return;
+  } else {
+    f.observer.stack = detail::capture_stack();
+  }
+  report_finding(f);
+}
+
 void Handle::read(const Site& at) {
   if (observed_.load(std::memory_order_relaxed) == storage_->epoch_.load(std::memory_order_acquire)) return;
   StorageState::read(*this, at);
@@ -646,7 +743,7 @@ __attribute__((noinline)) void StorageState::write(Handle& h, const Site& given)
         Observer o = observer_of(*other, at, epoch);
         o.stack = stack;
         LoggedWrite w{epoch, extent, h.owner(), h.family_, h.label_, at, true, stack};
-        found.push_back(Finding{*kind, std::move(o), std::move(w), extent.end(), true, ov == Overlap::Maybe, 0, {}, 0});
+        found.push_back(Finding{*kind, std::move(o), std::move(w), extent.end(), true, ov == Overlap::Maybe, 0, {}, 0, {}});
       }
     }
     LoggedWrite* repeated = stack.empty() ? repeated_write(*st.log, h, extent, at, eager) : nullptr;

@@ -128,20 +128,32 @@ class SpinLock {
   std::atomic<bool> held_{false};
 };
 
+struct StaleCopy;  // tracker.cpp; see Note [Late deep copies]
+
 /// Everything the tracker keeps per storage besides its id and epoch. Every field is guarded
 /// by `lock` (one per storage: there is no global lock on the read/write path).
 struct StorageState {
+  StorageState();
+  ~StorageState();
+  StorageState(const StorageState&) = delete;
+  StorageState& operator=(const StorageState&) = delete;
+
   SpinLock lock;
   std::uint32_t generation = 0;
   std::unique_ptr<WriteLog> log;
   std::atomic<bool> record_write_sites{false};  // Storage::record_write_sites()
   std::unordered_set<const Handle*> live;  // only when keeps_live_handles()
+  // Set when the bytes are a late deep copy of a stale snapshot: Note [Late deep copies].
+  std::atomic<bool> carries_stale{false};
+  std::unique_ptr<StaleCopy> stale;
 
   // Entry points that take a Site rather than a std::source_location; the public
   // Handle::read/write forward here. StorageState is a friend of Storage and Handle.
   static void read(Handle& handle, const Site& at, bool kept = false);
   static void write(Handle& handle, const Site& at);
   static void catch_up(Handle& handle, std::uint64_t epoch);
+  static void copied(Handle& copy, const Handle& source, const Site& at);
+  static void restore_stale_copy(const Handle& copy, const Site& at);
   static StorageState& of(const Storage& storage) { return *storage.state_; }
   static int device_type(const Storage& storage) { return storage.device_type_; }
   static int device_index(const Storage& storage) { return storage.device_index_; }

@@ -138,6 +138,62 @@ TEST_F(CheckedTest, DeepCopyIsTheFixNotAUse) {
   EXPECT_FALSE(best.at("fc.bias").is_alias_of(m.fc->bias));
 }
 
+// Lottery-ticket rewinding written with a late deep copy restores the trained weights: the
+// copy is made after training, so it holds what the stale snapshot shows by then. The restore
+// is the use (Note [Late deep copies] in the tracker); other uses of the copy are not.
+TEST_F(CheckedTest, AStaleSnapshotDeepCopiedLateThenLoadedIsReportedAtTheLoad) {
+  TwoByTwo m;
+  const unsigned snapshot_line = __LINE__ + 1;
+  const ag::StateDict init = m.state_dict();
+  const unsigned write_line = __LINE__ + 1;
+  m.fc->weight.data().add_(1);
+  const unsigned copy_line = __LINE__ + 1;
+  const ag::StateDict late = ag::deep_copy(init);
+  (void)late.at("fc.weight").sum();
+  EXPECT_TRUE(ag::check::violations().empty());
+  const unsigned load_line = __LINE__ + 1;
+  m.load_state_dict(late);
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(base_name(stale[0].observer.file), "reports_test.cpp");
+  EXPECT_EQ(stale[0].observer.line, load_line);
+  EXPECT_EQ(stale[0].observer.label, "fc.weight");
+  EXPECT_EQ(stale[0].observer_created_line, snapshot_line);
+  EXPECT_EQ(stale[0].write.line, write_line);
+  EXPECT_EQ(stale[0].write.owner, "module");
+  EXPECT_EQ(base_name(stale[0].copied_file), "reports_test.cpp");
+  EXPECT_EQ(stale[0].copied_line, copy_line);
+}
+
+TEST_F(CheckedTest, AStaleSnapshotDeepCopiedInTheLoadOrCopiedIntoAParameterIsReported) {
+  TwoByTwo m;
+  const ag::StateDict init = m.state_dict();
+  m.fc->bias.data().add_(1);
+  const unsigned load_line = __LINE__ + 1;
+  m.load_state_dict(ag::deep_copy(init));
+  const ag::StateDict late = ag::deep_copy(init);
+  const unsigned copy_line = __LINE__ + 1;
+  m.fc->bias.data().copy_(late.at("fc.bias"));
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 2u);
+  EXPECT_EQ(stale[0].observer.line, load_line);
+  EXPECT_EQ(stale[0].copied_line, load_line);
+  EXPECT_EQ(stale[1].observer.line, copy_line);
+  EXPECT_EQ(stale[1].observer.label, "fc.bias");
+}
+
+TEST_F(CheckedTest, ADeepCopyTakenBeforeTheWriteOrOverwrittenSinceIsRestoredSilently) {
+  TwoByTwo m;
+  const ag::StateDict init = m.state_dict();
+  const ag::StateDict early = ag::deep_copy(init);  // the rewind point, copied in time
+  m.fc->weight.data().add_(1);
+  m.load_state_dict(early);
+  const ag::StateDict late = ag::deep_copy(init);
+  for (const std::string& k : late.keys()) late[k].zero_();  // the copy's bytes are its own now
+  m.load_state_dict(late);
+  EXPECT_TRUE(ag::check::violations().empty());
+}
+
 TEST_F(CheckedTest, WritingThroughASnapshotIsSeenByTheModule) {
   TwoByTwo m;
   ag::StateDict sd = m.state_dict();

@@ -137,5 +137,44 @@ TEST_F(TorchLayerTest, WriteSitesOfTheSameCallFromTwoFunctionsStayApart) {
   }
 }
 
+// A stale snapshot deep-copied only to be loaded restores the trained weights (lottery-ticket
+// rewinding written this way): reported at the load, naming the deep copy. The deep copy and
+// its other uses stay silent (Note [Late deep copies] in the tracker).
+TEST_F(TorchLayerTest, StaleSnapshotDeepCopiedLateThenLoadedIsReportedAtTheLoad) {
+  Net model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const ag::StateDict init = ag::state_dict(*model);
+  train_step(model, sgd);
+  const int copy_line = __LINE__ + 1;
+  const ag::StateDict late = ag::deep_copy(init);
+  (void)late["fc1.weight"].sum();
+  EXPECT_TRUE(take_reports().empty());
+  const int load_line = __LINE__ + 1;
+  ag::load_state_dict(*model, late);
+  const auto reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  bool weight_reported = false;
+  for (const auto& r : reports) {
+    // The parameters missed the step; BatchNorm's buffers missed the forward before it.
+    const bool weight = r.observer.label == "fc1.weight";
+    weight_reported = weight_reported || weight;
+    expect_report(r, Kind::StaleSnapshotRead, nullptr, {__FILE__, load_line},
+                  weight ? At{"torch_test_util.cpp", kStepLine} : At{});
+    EXPECT_TRUE(same_file(r.copied_file, __FILE__)) << r.copied_file;
+    EXPECT_EQ(r.copied_line, static_cast<unsigned>(copy_line));
+  }
+  EXPECT_TRUE(weight_reported);
+}
+
+TEST_F(TorchLayerTest, RewindingToADeepCopyTakenBeforeTrainingIsSilent) {
+  Net model;
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const ag::StateDict init = ag::deep_copy(ag::state_dict(*model));
+  train_step(model, sgd);
+  ag::load_state_dict(*model, init);
+  EXPECT_TRUE(take_reports().empty());
+  EXPECT_TRUE(torch::equal(model->fc1->weight, init["fc1.weight"]));
+}
+
 }  // namespace
 }  // namespace torch_layer_test

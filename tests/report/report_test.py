@@ -209,6 +209,16 @@ def test_cli(args):
         expect("unknown kind" in err, "unknown kind: warned on stderr")
         print("ok: a lost write and an unknown kind")
 
+        # A stale read found where a late deep copy was restored names the copy too.
+        late = dict(report, kind="stale-snapshot-read", write=dict(report["write"], file=inside, line=1),
+                    observer_created={"file": inside, "line": 3}, copied={"file": outside, "line": 3})
+        log, _ = sarif(args, [], ["--source-root", root], stdin=json.dumps(late) + "\n")
+        (result,) = results(log)
+        messages = [rel["message"]["text"] for rel in result["relatedLocations"]]
+        expect(len(messages) == 3 and messages[2].startswith("deep-copied here"), f"copied: {messages}")
+        expect(result["relatedLocations"][2]["physicalLocation"]["region"]["startLine"] == 3, "copied: line")
+        print("ok: a late deep copy is a related location")
+
         # Default --source-root: the git top level above the current directory, else cwd.
         os.makedirs(os.path.join(root, ".git"))
         log, _ = sarif(args, [], stdin=lines, cwd=os.path.join(root, "src"))

@@ -199,6 +199,18 @@ void read_restored(const at::Tensor& dst, const at::Tensor& src) {
     s->read(tr::kDeferredSite);
 }
 
+// `dst.copy_(src)` onto other bytes: a read of src, which restores a stale snapshot when src
+// is its late deep copy and dst a module's (Note [Late deep copies] in the tracker).
+void read_into(const c10::IValue& dst, const c10::IValue& src) {
+  if (!dst.isTensor() || !src.isTensor()) return for_each_tensor(src, read);
+  tr::Handle* s = handle_of(src.toTensor());
+  if (s == nullptr) return;
+  if (const tr::Handle* d = handle_of(dst.toTensor()))
+    s->read_into(*d, tr::kDeferredSite);
+  else
+    s->read(tr::kDeferredSite);
+}
+
 void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::jit::Stack* stack) {
   const c10::DispatchKeySet below = keys & c10::DispatchKeySet(c10::DispatchKeySet::FULL_AFTER, kKey);
   if (paused()) return op.redispatchBoxed(below, stack);
@@ -215,8 +227,13 @@ void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::
     }
     // Every read before any write: an operator reads its inputs before it writes its outputs,
     // and `dst.copy_(src)` with both on one storage must report what src saw before the copy.
-    for (std::size_t i = 0; i < info.args.size() && !accepted; ++i)
-      if (reads(info.args[i])) for_each_tensor(args[i], read);
+    for (std::size_t i = 0; i < info.args.size() && !accepted; ++i) {
+      if (!reads(info.args[i])) continue;
+      if (info.copy && i == 1)
+        read_into(args[0], args[1]);
+      else
+        for_each_tensor(args[i], read);
+    }
     for (std::size_t i = 0; i < info.args.size() && !accepted; ++i)
       if (writes(info.args[i])) for_each_tensor(args[i], write);
     if (info.has_views)

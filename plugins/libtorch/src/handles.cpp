@@ -404,6 +404,12 @@ void mark_copy(const at::Tensor& t, std::uint32_t owner, std::string_view key, c
   r.sited->created = site_of(at);
 }
 
+void mark_copied_from(const at::Tensor& copy, const at::Tensor& source, const CallSite& at) {
+  tr::Handle* from = handle_of(source);
+  if (from == nullptr) return;
+  if (tr::Handle* to = handle_of(copy)) to->copied_from(*from, site_of(at));
+}
+
 ApiScope::ApiScope(const CallSite& at) : previous_(t_api_site) { t_api_site = &at; }
 ApiScope::~ApiScope() { t_api_site = previous_; }
 CheckedScope::CheckedScope() : previous_(t_checked) { t_checked = true; }

@@ -25,6 +25,10 @@ std::uint32_t new_user_owner();
 void mark_snapshot(const at::Tensor& t, std::uint32_t owner, std::string_view key, const CallSite& at);
 /// `t` is entry `key` of a private copy (deep_copy) owned by user owner `owner`.
 void mark_copy(const at::Tensor& t, std::uint32_t owner, std::string_view key, const CallSite& at);
+/// `copy` (marked with mark_copy) was just deep-copied from `source` at `at`: not a use of
+/// `source`, but a stale snapshot's copy restored into a module later is that stale read.
+/// See Note [Late deep copies] in the tracker.
+void mark_copied_from(const at::Tensor& copy, const at::Tensor& source, const CallSite& at);
 
 /// Within its scope the API's own operator calls on this thread are not checked one by one
 /// (the API notes what they mean instead), and reads and writes that the API does note are

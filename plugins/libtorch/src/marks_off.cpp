@@ -11,6 +11,7 @@ std::uint32_t new_snapshot_owner() { return 0; }
 std::uint32_t new_user_owner() { return 0; }
 void mark_snapshot(const at::Tensor&, std::uint32_t, std::string_view, const CallSite&) {}
 void mark_copy(const at::Tensor&, std::uint32_t, std::string_view, const CallSite&) {}
+void mark_copied_from(const at::Tensor&, const at::Tensor&, const CallSite&) {}
 ApiScope::ApiScope(const CallSite&) : previous_(nullptr) {}
 ApiScope::~ApiScope() = default;
 CheckedScope::CheckedScope() : previous_(false) {}

@@ -91,6 +91,7 @@ StateDict deep_copy(const StateDict& dict, CallSite at) {
     if (found == copies.end()) found = copies.emplace(old_storage, whole_storage(t).clone()).first;
     at::Tensor copy = at::empty({0}, t.options()).set_(found->second.storage(), t.storage_offset(), t.sizes(), t.strides());
     detail::mark_copy(copy, owner, item.key(), at);
+    detail::mark_copied_from(copy, t, at);
     out.insert(item.key(), std::move(copy));
   }
   return out;

@@ -98,6 +98,7 @@ class _Layer:
         self._wrap_state_dicts()
         self._wrap_data()
         self._wrap_save()
+        self._wrap_deepcopy()
         self._previous_profile = threading.getprofile()  # chained: see _thread_started
         threading.setprofile(self._thread_started)
 
@@ -317,6 +318,22 @@ class _Layer:
             return original(obj, *args, **kwargs)
 
         torch.save = save
+
+    def _wrap_deepcopy(self):
+        # copy.deepcopy of a snapshot entry is not a use (see _describe), but its copy keeps
+        # the read it skipped, reported if the copy is loaded into the module: Note [Late deep
+        # copies] in the tracker.
+        layer = self
+        original = self.torch.Tensor.__deepcopy__
+
+        @functools.wraps(original)
+        def __deepcopy__(tensor, memo):
+            copied = original(tensor, memo)
+            if type(copied) is type(tensor) and layer.enabled_here():
+                layer.ops.note_deep_copy(copied, tensor, *layer.site())
+            return copied
+
+        self.torch.Tensor.__deepcopy__ = __deepcopy__
 
 
 def _tensors_in(obj, tensor_type, depth=0, seen=None):

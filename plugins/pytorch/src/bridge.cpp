@@ -146,6 +146,19 @@ void note_reads(const std::vector<at::Tensor>& tensors) {
     if (tr::Handle* h = lt::handle_of(t)) h->read(tr::kDeferredSite);
 }
 
+// `copy` is `copy.deepcopy(source)`, made at file:line: not a use of `source`, but when
+// `source` is a snapshot that missed a write of its module, loading `copy` into the module
+// later is that stale read (Note [Late deep copies] in the tracker). Copies of other tensors
+// stay untracked.
+void note_deep_copy(const at::Tensor& copy, const at::Tensor& source, std::string file, std::int64_t line,
+                    std::string function) {
+  const tr::Handle* from = lt::handle_of(source);
+  if (from == nullptr || from->owner().kind != tr::OwnerKind::Snapshot) return;
+  const torch::CallSite at{file.c_str(), static_cast<int>(line), function.c_str()};
+  lt::mark_copy(copy, lt::new_user_owner(), tr::label_name(from->label()), at);
+  lt::mark_copied_from(copy, source, at);
+}
+
 bool set_enabled(bool on) { return lt::set_enabled_on_this_thread(on); }
 
 void set_python_frames(std::int64_t callback) {
@@ -176,6 +189,7 @@ TORCH_LIBRARY(aliasguard, m) {
         &py::mark_state_dict);
   m.def("note_data(Tensor base, Tensor view) -> ()", &py::note_data);
   m.def("note_reads(Tensor[] tensors) -> ()", &py::note_reads);
+  m.def("note_deep_copy(Tensor copy, Tensor source, str file, int line, str function) -> ()", &py::note_deep_copy);
   m.def("set_enabled(bool on) -> bool", &py::set_enabled);
   m.def("set_python_frames(int callback) -> ()", &py::set_python_frames);
   m.def("violation_count() -> int", &py::violation_count);
@@ -186,6 +200,6 @@ TORCH_LIBRARY(aliasguard, m) {
 // The checking layer's fallback would take these operators' tensors for reads of their
 // values; they are the layer's own bookkeeping, so they pass it by.
 TORCH_LIBRARY_IMPL(aliasguard, TESTING_ONLY_GenericMode, m) {
-  for (const char* name : {"mark_state_dict", "note_data"})
+  for (const char* name : {"mark_state_dict", "note_data", "note_deep_copy"})
     m.impl(name, torch::CppFunction::makeFallthrough());
 }

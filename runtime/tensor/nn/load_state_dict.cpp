@@ -178,7 +178,7 @@ void apply_copies(const CopyPlan& plan, Origin origin) {
       batch.flush();
       queued = {target.storage_id()};
     }
-    detail::note_read(*src.impl(), origin);
+    detail::note_read_into(*target.impl(), *src.impl(), origin);
     batch.add(target.device(), target.impl()->data(), src.impl()->data(),
               static_cast<std::size_t>(target.numel()) * element_size(target.dtype()));
     detail::note_write(*target.impl(), origin);

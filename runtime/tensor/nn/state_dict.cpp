@@ -34,6 +34,7 @@ class DeepCopier {
     Tensor out(std::make_shared<detail::TensorImpl>(storages_.copy_of(t), src.dtype(), src.sizes(), src.strides(),
                                                     src.offset(), origin_));
     detail::mark_copy(*out.impl(), owner_, key);
+    detail::note_deep_copied(*out.impl(), src, origin_);
     out.set_requires_grad(t.requires_grad());
     handles_.emplace(t.impl().get(), out);
     // deepcopy of a tensor copies its .grad too (torch.Tensor.__deepcopy__).

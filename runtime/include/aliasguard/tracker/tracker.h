@@ -164,6 +164,18 @@ class Handle {
   /// is reported as stale-kept-read. Otherwise a plain read. See Note [Kept handles].
   void read_onto(const Handle& dst, Origin at);
   void read_onto(const Handle& dst, const Site& at);
+  /// This handle's bytes were just copied from `source` without using them (deep_copy,
+  /// copy.deepcopy: the fix, not a use). When `source` is a snapshot that missed a write of
+  /// its module, the copy holds the module's new values under the snapshot's name, and
+  /// restoring it later (read_into() a module handle) is that stale read. Call it once the
+  /// copy's bytes are written. See Note [Late deep copies].
+  void copied_from(const Handle& source, Origin at);
+  void copied_from(const Handle& source, const Site& at);
+  /// A read of this handle whose values are copied into `dst` (copy_, load_state_dict): as
+  /// read(), and when this handle is a late deep copy of a stale snapshot (copied_from) and
+  /// `dst` is a module's, that snapshot's stale read is reported here.
+  void read_into(const Handle& dst, Origin at);
+  void read_into(const Handle& dst, const Site& at);
   /// A write through this handle: logged on the storage in O(1); with detect=write, also
   /// reported against every live overlapping handle of another owner.
   void write(Origin at);

@@ -59,6 +59,10 @@ struct Violation {
   std::uint64_t storage_id = 0;
   std::string device;       // "cpu", "cuda:0"
   std::uint64_t storage_bytes = 0;
+  /// Where a deep copy took the stale bytes that were restored (a stale-snapshot-read found at
+  /// the restore of that copy), or empty.
+  std::string copied_file;
+  unsigned copied_line = 0;
 };
 
 /// True in aliasguard::runtime_checked, false in aliasguard::runtime (tracking compiled out).
