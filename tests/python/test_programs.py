@@ -162,7 +162,7 @@ UNTRACKED = "a detach() or .data handle taken before any state_dict() call is no
 # (mode, the restore's marker): detach() or .data handles restored with p.data.copy_ or p.copy_
 # under no_grad, or a project's state_dict() helper of detach()es loaded with load_state_dict.
 KEPT_HANDLES = [("detach", "restore-data"), ("detach-no-grad", "restore-no-grad"), ("helper", "restore-dict"),
-                ("data", "restore-data")]
+                ("data", "restore-data"), ("data-no-grad", "restore-no-grad")]
 
 
 @pytest.mark.parametrize("mode,restore,tracking", [

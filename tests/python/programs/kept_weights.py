@@ -7,7 +7,7 @@
 # handle was taken. `tracked` saves an initial checkpoint first, `tracked-late` right after
 # keeping the weights, `untracked` never.
 #
-#   kept_weights.py parameters|named-parameters|detach|detach-no-grad|helper|data|copy-module
+#   kept_weights.py parameters|named-parameters|detach|detach-no-grad|helper|data|data-no-grad|copy-module
 #                   tracked|tracked-late|untracked
 import copy
 import io
@@ -47,7 +47,7 @@ def keep():
         return [p.detach() for p in model.parameters()]
     if mode == "helper":
         return state_dict(model)
-    if mode == "data":
+    if mode in ("data", "data-no-grad"):
         return [p.data for p in model.parameters()]
     return copy.copy(model)  # copy-module
 
@@ -56,7 +56,7 @@ def restore(best):
     if mode in ("detach", "data"):
         for p, b in zip(model.parameters(), best):
             p.data.copy_(b)  # restore-data
-    elif mode in ("parameters", "detach-no-grad"):
+    elif mode in ("parameters", "detach-no-grad", "data-no-grad"):
         with torch.no_grad():
             for p, b in zip(model.parameters(), best):
                 p.copy_(b)  # restore-no-grad
