@@ -51,6 +51,12 @@ def kinds_at(stderr, path):
     return sorted((kind, line) for kind, file, line, _ in summaries(stderr) if os.path.samefile(file, path))
 
 
+def skip_without_gloo():
+    import torch.distributed
+    if not torch.distributed.is_available() or not torch.distributed.is_gloo_available():
+        pytest.skip("this PyTorch has no gloo backend")
+
+
 def test_seed_shallow_reports_the_halving_line():
     path = os.path.join(EXAMPLES, "seed_state_dict.py")
     result = run(path, "shallow")
@@ -93,13 +99,16 @@ def test_best_model_deep_copied_is_silent(optimizer):
 
 # idioms.py's modes that write parameters or gradients on purpose (docs/precision.md's intended rows).
 INTENDED_IDIOMS = ["init", "init-params", "exact-init", "grad-accumulation", "freeze", "checkpoint", "swa",
-                   "checkpoint-average", "grad-clip", "perturb-deepcopy"]
+                   "checkpoint-average", "grad-clip", "perturb-deepcopy", "optimizer-params-read", "reset-then-init",
+                   "all-reduce"]
 
 
 @pytest.mark.parametrize("name,args", [("ema.py", ["timm"]), ("ema.py", ["yolo"]), ("soft_update.py", []),
                                        ("surgery.py", [])] + [("idioms.py", [mode]) for mode in INTENDED_IDIOMS],
                          ids=["ema-timm", "ema-yolo", "soft-update", "surgery", *INTENDED_IDIOMS])
 def test_intended_updates_are_silent(name, args):
+    if args == ["all-reduce"]:
+        skip_without_gloo()
     path = program(name)
     checked = run(path, *args)
     plain = run(path, *args, checked=False)
@@ -121,6 +130,71 @@ def test_best_model_snapshot_saved_stale_is_reported():
     result = run(path, "save-stale")
     assert result.returncode == 23, result.stderr
     assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "save-stale"))]
+
+
+# The run time cannot tell a kept handle that is the parameter itself from the live one: these
+# pin that the bug is missed, and fail (strict) once it is reported.
+OWN_TENSORS = "the kept handles are the model's own parameters: the run time sees no second tensor to go stale"
+
+
+@pytest.mark.xfail(strict=True, reason=OWN_TENSORS)
+def test_best_model_kept_parameters_list_is_reported():
+    path = program("kept_weights.py")
+    result = run(path, "parameters", "tracked")
+    assert kinds_at(result.stderr, path) == [("stale-kept-read", line_of(path, "restore-no-grad"))], result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason=OWN_TENSORS)
+def test_best_model_kept_named_parameters_is_reported():
+    path = program("kept_weights.py")
+    result = run(path, "named-parameters", "tracked")
+    assert kinds_at(result.stderr, path) == [("stale-kept-read", line_of(path, "restore-dict"))], result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="copy.copy(model) shares the model's parameters: the run time sees only them")
+def test_best_model_shallow_module_copy_is_reported():
+    path = program("kept_weights.py")
+    result = run(path, "copy-module", "tracked")
+    assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "restore-module"))], result.stderr
+
+
+UNTRACKED = "a detach() or .data handle taken before any state_dict() call is not told from its parameter"
+# (mode, the restore's marker): detach() or .data handles restored with p.data.copy_ or p.copy_
+# under no_grad, or a project's state_dict() helper of detach()es loaded with load_state_dict.
+KEPT_HANDLES = [("detach", "restore-data"), ("detach-no-grad", "restore-no-grad"), ("helper", "restore-dict"),
+                ("data", "restore-data"), ("data-no-grad", "restore-no-grad")]
+
+
+@pytest.mark.parametrize("mode,restore,tracking", [
+    *[(mode, restore, "tracked") for mode, restore in KEPT_HANDLES],
+    *[pytest.param(mode, restore, tracking, marks=pytest.mark.xfail(strict=True, reason=UNTRACKED))
+      for tracking in ("tracked-late", "untracked") for mode, restore in KEPT_HANDLES]],
+    ids=[f"{mode}-{tracking}" for tracking in ("tracked", "tracked-late", "untracked") for mode, _ in KEPT_HANDLES])
+def test_best_model_kept_detached_parameters_restored_is_reported(mode, restore, tracking):
+    path = program("kept_weights.py")
+    result = run(path, mode, tracking)
+    assert result.returncode == 23, result.stderr
+    assert kinds_at(result.stderr, path) == [("stale-kept-read", line_of(path, restore))], result.stderr
+    # The first parameter restored, and the optimizer's step that moved it after it was kept.
+    assert "READ through module '0.weight'" in result.stderr, result.stderr
+    assert f"#0 {path}:{line_of(path, 'step')} in train" in result.stderr, result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="copy.deepcopy of a snapshot is not a use: the copy of stale bytes is loaded")
+def test_stale_snapshot_deep_copied_late_then_loaded_is_reported():
+    path = program("stale_snapshots.py")
+    result = run(path, "rewind")
+    assert result.returncode == 23, result.stderr
+    assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "load-rewound"))], result.stderr
+
+
+def test_stale_snapshot_kept_across_reset_parameters_is_reported():
+    path = program("stale_snapshots.py")
+    result = run(path, "reset")
+    assert result.returncode == 23, result.stderr
+    assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "load-after-reset"))], result.stderr
+    assert f"handle created at {path}:{line_of(path, 'snapshot-before-reset')}" in result.stderr
+    assert f"#0 {path}:{line_of(path, 'reset-head')} in reset" in result.stderr, result.stderr
 
 
 def test_flat_buffer_disjoint_views_are_silent():
@@ -228,9 +302,7 @@ def test_pytest_plugin_fails_only_the_test_that_made_a_violation(tmp_path):
 
 
 def test_distributed_ranks_each_report_and_merge_into_one_sarif_run(tmp_path):
-    import torch.distributed
-    if not torch.distributed.is_available() or not torch.distributed.is_gloo_available():
-        pytest.skip("this PyTorch has no gloo backend")
+    skip_without_gloo()
     path = program("distributed.py")
     result = run(path, str(tmp_path / "init"), options=f"report_format=json:log_path={tmp_path / 'ag'}")
     assert result.returncode == 23, result.stderr

@@ -4,13 +4,15 @@
 # python3 does; the last two are bugs (write-copy is reported, save-stale is not yet caught).
 #
 #   idioms.py init|init-params|exact-init|grad-accumulation|freeze|checkpoint|swa|
-#             checkpoint-average|grad-clip|perturb-deepcopy|write-copy|save-stale
+#             checkpoint-average|grad-clip|perturb-deepcopy|optimizer-params-read|
+#             reset-then-init|all-reduce|write-copy|save-stale
 import copy
 import os
 import sys
 import tempfile
 
 import torch
+import torch.distributed as dist
 
 torch.manual_seed(0)
 x, y = torch.randn(32, 8), torch.randn(32, 1)
@@ -157,6 +159,65 @@ def perturb_deepcopy():
     print(f"distinct {not same}")
 
 
+def optimizer_params_read():
+    # A training loop that logs from the parameter list it built its optimizer from (the list
+    # is the live parameters, read after each step), with the starting point kept as a real copy.
+    model = net()
+    start = copy.deepcopy(model.state_dict())
+    params = list(model.parameters())
+    opt = torch.optim.SGD(params, lr=0.05)
+    for _ in range(2):
+        train(model, opt, steps=2)
+        with torch.no_grad():
+            sums = torch.stack([p.sum() for p in params])
+            moved = sum(float((p - start[n]).norm()) for (n, _), p in zip(model.named_parameters(), params))
+        print(f"sums {[round(float(s), 4) for s in sums]}, moved {moved:.4f}")
+
+
+def reset_then_init():
+    # k-fold cross-validation: each fold starts from a fresh model, reset_parameters() on every
+    # module that has one, then the project's own init; the best fold is kept as a real copy.
+    model = net()
+    best, best_loss = None, float("inf")
+    for _ in range(2):
+        for m in model.modules():
+            if hasattr(m, "reset_parameters"):
+                m.reset_parameters()
+        for m in model.modules():
+            if isinstance(m, torch.nn.Linear):
+                torch.nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+                torch.nn.init.zeros_(m.bias)
+        train(model, torch.optim.SGD(model.parameters(), lr=0.05))
+        loss = loss_of(model).item()
+        if loss < best_loss:
+            best, best_loss = copy.deepcopy(model.state_dict()), loss
+    model.load_state_dict(best)
+    print(f"best fold loss {best_loss:.4f}, restored {loss_of(model).item():.4f}")
+
+
+def all_reduce():
+    # Hand-written data parallelism (PyTorch's "Writing distributed applications" tutorial):
+    # after each step, average the parameters over the ranks with all_reduce on p.data. One rank
+    # over gloo; rank 0 keeps each epoch's weights as a real copy.
+    model = net()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    with tempfile.TemporaryDirectory() as tmp:
+        dist.init_process_group("gloo", init_method=f"file://{os.path.join(tmp, 'init')}", rank=0, world_size=1)
+        try:
+            world_size = dist.get_world_size()
+            for _ in range(2):
+                for _ in range(2):
+                    train(model, opt, steps=1)
+                    for p in model.parameters():
+                        dist.all_reduce(p.data)
+                        p.data /= world_size
+                if dist.get_rank() == 0:
+                    epoch_weights = copy.deepcopy(model.state_dict())
+        finally:
+            dist.destroy_process_group()
+    print(f"averaged loss {loss_of(model).item():.4f}, kept {len(epoch_weights)} tensors")
+
+
 def write_copy():
     # The bug: scaling a "copy" made with state_dict() scales the model.
     model = net()
@@ -182,5 +243,6 @@ def save_stale():
 
 {"init": init, "init-params": init_params, "exact-init": exact_init, "grad-accumulation": grad_accumulation,
  "freeze": freeze, "checkpoint": checkpoint, "swa": swa, "checkpoint-average": checkpoint_average,
- "grad-clip": grad_clip, "perturb-deepcopy": perturb_deepcopy, "write-copy": write_copy,
+ "grad-clip": grad_clip, "perturb-deepcopy": perturb_deepcopy, "optimizer-params-read": optimizer_params_read,
+ "reset-then-init": reset_then_init, "all-reduce": all_reduce, "write-copy": write_copy,
  "save-stale": save_stale}[sys.argv[1]]()
