@@ -224,7 +224,8 @@ TEST_F(TorchLayerTest, BestModelKeptAsAModuleCloneIsSilent) {
   {
     const ag::StateDict kept = ag::state_dict(*best);
     ag::load_state_dict(*model, kept);
-    for (const auto& item : ag::state_dict(*model)) EXPECT_TRUE(torch::equal(item.value(), kept[item.key()])) << item.key();
+    for (const auto& item : ag::state_dict(*model))
+      EXPECT_TRUE(torch::equal(item.value(), kept[item.key()])) << item.key();
   }
   for (int step = 0; step < 2; ++step) train_cloneable(model, sgd);
   {

@@ -41,7 +41,8 @@ GetWriteableTensorData next_get_writeable_tensor_data() {
   static const auto next = reinterpret_cast<GetWriteableTensorData>(
       dlsym(RTLD_NEXT, "_ZN5torch3jit22getWriteableTensorDataERKN2at6TensorEb"));
   if (next == nullptr) {
-    std::fprintf(stderr, "aliasguard: cannot find torch::jit::getWriteableTensorData after libaliasguard_torch_checked: %s\n",
+    std::fprintf(stderr,
+                 "aliasguard: cannot find torch::jit::getWriteableTensorData after libaliasguard_torch_checked: %s\n",
                  dlerror());
     std::abort();
   }
