@@ -1,5 +1,6 @@
 // Kept snapshots of LibTorch modules, checked through the dispatcher: each bug is reported
-// at the user's own line, and each correct use (deep copy, clone, save/load) is silent.
+// at the user's own line, and each correct use (deep copy, clone, save/load) is silent. Bugs
+// the layer misses are pinned by DISABLED_ tests that say why.
 
 #include "torch_test_util.h"
 
@@ -123,6 +124,119 @@ TEST_F(TorchLayerTest, RestoringClonedParametersIsSilent) {
   for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
   EXPECT_TRUE(take_reports().empty());
   for (std::size_t i = 0; i < params.size(); ++i) EXPECT_TRUE(torch::equal(params[i], best[i]));
+}
+
+// Best weights kept as the parameters() vector itself and restored after training.
+// Disabled because the layer reports nothing here (a missed bug, left visible): the vector
+// holds the module's own tensors, the same TensorImpls, so each "restore" copies a parameter
+// onto itself through the one handle that also made the optimizer's write, which it has
+// observed. Note [Kept handles] catches a restore only from another family (a detach()).
+TEST_F(TorchLayerTest, DISABLED_RestoringKeptParametersAfterTrainingIsReported) {
+  Net model;
+  ag::watch(*model);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const std::vector<torch::Tensor> best = model->parameters();
+  train_step(model, sgd);
+  const std::vector<torch::Tensor> params = model->parameters();
+  torch::NoGradGuard no_grad;
+  const int restore_line = __LINE__ + 1;
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
+  const auto reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  for (const auto& r : reports)
+    expect_report(r, Kind::StaleKeptRead, nullptr, {__FILE__, restore_line}, {"torch_test_util.cpp", kStepLine});
+}
+
+// Best weights kept as named_parameters(), not marked with mark_snapshot, compared with the
+// live ones after training: always equal, since they are the live ones.
+// Disabled because the layer reports nothing here (a missed bug, left visible): the dict
+// holds the module's own tensors, so reading it is the module reading itself. Marked, the
+// same read is reported (TorchMarks.UserSnapshotOfNamedParametersIsReportedWithItsName).
+TEST_F(TorchLayerTest, DISABLED_ComparingKeptNamedParametersAfterTrainingIsReported) {
+  Net model;
+  ag::watch(*model);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  const auto best = model->named_parameters();
+  train_step(model, sgd);
+  const int compare_line = __LINE__ + 1;
+  const bool unchanged = torch::equal(best["fc1.weight"], model->fc1->weight);
+  EXPECT_TRUE(unchanged) << "the kept tensors are the parameters";
+  const auto reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  for (const auto& r : reports)
+    expect_report(r, Kind::StaleSnapshotRead, nullptr, {__FILE__, compare_line}, {"torch_test_util.cpp", kStepLine});
+}
+
+// The optimizer's own parameter list, read after its steps: these are the live parameters,
+// and reading them is the point (logging a norm, checking the step moved them).
+TEST_F(TorchLayerTest, ReadingTheParameterListTheOptimizerWasBuiltFromIsSilent) {
+  Net model;
+  ag::watch(*model);
+  const std::vector<torch::Tensor> params = model->parameters();
+  const torch::Tensor first = params[0].detach().clone();
+  torch::optim::SGD sgd(params, torch::optim::SGDOptions(0.1).momentum(0.9));
+  for (int step = 0; step < 3; ++step) train_step(model, sgd);
+  const double norm = params[0].norm().item<double>();
+  EXPECT_GT(norm, 0.0);
+  EXPECT_FALSE(torch::equal(params[0], first));
+  for (const auto& p : params) (void)p.sum();
+  EXPECT_TRUE(take_reports().empty());
+}
+
+/// NetImpl's layers in a Cloneable module, so clone() can deep-copy it.
+struct CloneableNetImpl : torch::nn::Cloneable<CloneableNetImpl> {
+  CloneableNetImpl() { reset(); }
+  void reset() override {
+    fc1 = register_module("fc1", torch::nn::Linear(4, 8));
+    bn = register_module("bn", torch::nn::BatchNorm1d(8));
+    fc2 = register_module("fc2", torch::nn::Linear(8, 2));
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return fc2->forward(torch::relu(bn->forward(fc1->forward(x)))); }
+  torch::nn::Linear fc1{nullptr};
+  torch::nn::BatchNorm1d bn{nullptr};
+  torch::nn::Linear fc2{nullptr};
+};
+TORCH_MODULE(CloneableNet);
+
+void train_cloneable(CloneableNet& model, torch::optim::Optimizer& optimizer) {
+  const torch::Tensor inputs = torch::linspace(-1, 1, 32).reshape({8, 4});
+  const torch::Tensor targets = torch::stack({inputs.sum(1), inputs.prod(1)}, 1);
+  model->train();
+  optimizer.zero_grad();
+  torch::mse_loss(model->forward(inputs), targets).backward();
+  optimizer.step();
+}
+
+// Best model kept as a deep copy of the module (the holder cast back from clone()), training
+// goes on, the best is evaluated and loaded back: clone() gives every parameter and buffer
+// storage of its own.
+TEST_F(TorchLayerTest, BestModelKeptAsAModuleCloneIsSilent) {
+  CloneableNet model;
+  ag::watch(*model);
+  torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(0.1));
+  train_cloneable(model, sgd);
+  CloneableNet best(std::dynamic_pointer_cast<CloneableNetImpl>(model->clone()));
+  ASSERT_TRUE(best.ptr());
+  for (int step = 0; step < 3; ++step) train_cloneable(model, sgd);
+  EXPECT_FALSE(torch::equal(model->fc1->weight, best->fc1->weight));
+  best->eval();
+  (void)best->forward(torch::ones({2, 4}));
+  {
+    const ag::StateDict kept = ag::state_dict(*best);
+    ag::load_state_dict(*model, kept);
+    for (const auto& item : ag::state_dict(*model))
+      EXPECT_TRUE(torch::equal(item.value(), kept[item.key()])) << item.key();
+  }
+  for (int step = 0; step < 2; ++step) train_cloneable(model, sgd);
+  {
+    torch::NoGradGuard no_grad;
+    const std::vector<torch::Tensor> params = model->parameters();
+    const std::vector<torch::Tensor> kept = best->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(kept[i]);
+  }
+  model->eval();
+  (void)model->forward(torch::ones({2, 4}));
+  EXPECT_TRUE(take_reports().empty());
 }
 
 TEST_F(TorchLayerTest, ScalingTheStateDictInPlaceIsReportedAtForward) {

@@ -259,6 +259,8 @@ void fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, ::torch::
 
 void enable_on_this_thread() { c10::impl::tls_set_dispatch_key_included(kKey, true); }
 
+bool enabled_on_this_thread() noexcept { return c10::impl::tls_is_dispatch_key_included(kKey); }
+
 bool set_enabled_on_this_thread(bool on) {
   const bool was = c10::impl::tls_is_dispatch_key_included(kKey);
   c10::impl::tls_set_dispatch_key_included(kKey, on);

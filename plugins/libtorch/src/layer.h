@@ -21,6 +21,8 @@ bool paused() noexcept;
 void enable_on_this_thread();
 /// Turns it on or off for this thread; returns whether it was on.
 bool set_enabled_on_this_thread(bool on);
+/// Whether it is on for this thread (checks made outside the dispatcher follow it: save.cpp).
+bool enabled_on_this_thread() noexcept;
 
 /// SiteHooks::current: the user's frame of the access being made on this thread (the API
 /// call's site inside an ApiScope), and up to `depth` frames under it.
