@@ -4,6 +4,7 @@
 // state_dict(); projects write one, usually collecting detach()ed parameters, which share
 // storage all the same. The check follows that helper through its summary.
 
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/nn/init.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
@@ -67,4 +68,21 @@ void NegativeSoftUpdate(torch::nn::Linear &target, torch::nn::Linear &online, do
   Dict s = state_dict(*online);
   for (auto &item : t)
     item.value().mul_(1 - tau).add_(tau * s[item.key()]);
+}
+
+// Distributed parameter averaging: each parameter, or each entry of a dict not kept, summed
+// across ranks in place and divided by their number. The module is what is meant to change.
+void NegativeAllReduceAveraging(torch::nn::Linear &model, c10d::ProcessGroup &pg) {
+  const int world = pg.getSize();
+  for (auto &item : state_dict(*model)) {
+    std::vector<torch::Tensor> one{item.value()};
+    pg.allreduce(one)->wait();
+    item.value().div_(world);
+  }
+  torch::NoGradGuard no_grad;
+  for (auto &p : model->parameters()) {
+    std::vector<torch::Tensor> one{p};
+    pg.allreduce(one)->wait();
+    p.div_(world);
+  }
 }

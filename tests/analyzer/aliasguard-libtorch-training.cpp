@@ -106,3 +106,56 @@ void NegativeRewindToAClonedInit(Net &net, torch::optim::SGD &opt) {
   for (size_t i = 0; i < init.size(); ++i)
     net->parameters()[i].copy_(init[i].clone());
 }
+
+// A declared copy of a module holder is a second name for the same module, not a snapshot:
+// saving it after training saves the trained module, as meant.
+void NegativeDeclaredCopyIsASecondName(Net &net, torch::optim::SGD &opt) {
+  Net model = net;
+  opt.step();
+  torch::save(model, "model.pt");
+}
+
+// Stochastic weight averaging into a separate model: the trained model's parameters are
+// operands of the average, which is the module written.
+void NegativeSwaIntoASeparateModel(Net &net, Net &swa, torch::optim::SGD &opt, int epochs) {
+  for (int n = 0; n < epochs; ++n) {
+    opt.step();
+    torch::NoGradGuard no_grad;
+    auto avg = swa->parameters();
+    auto cur = net->parameters();
+    for (size_t i = 0; i < avg.size(); ++i)
+      avg[i].add_((cur[i] - avg[i]) / (n + 1));
+  }
+  torch::save(swa, "swa.pt");
+}
+
+// Checkpoint averaging: N checkpoints loaded into models of their own, averaged into a third.
+void NegativeCheckpointAveraging(Net &avg, const std::vector<std::string> &paths) {
+  std::vector<Net> loaded;
+  for (const auto &path : paths) {
+    Net one;
+    torch::load(one, path);
+    loaded.push_back(one);
+  }
+  torch::NoGradGuard no_grad;
+  auto out = avg->parameters();
+  for (auto &p : out)
+    p.zero_();
+  for (auto &one : loaded) {
+    auto ps = one->parameters();
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i].add_(ps[i] / static_cast<double>(loaded.size()));
+  }
+  torch::save(avg, "averaged.pt");
+}
+
+// Weights kept to come back to after trying a fresh initialisation: reset_parameters() wrote
+// the kept storage, so the "restore" keeps the fresh weights.
+void PositiveSnapshotKeptAcrossResetParameters(Net &net) {
+  auto saved = net->fc->named_parameters();
+  net->fc->reset_parameters();
+  torch::NoGradGuard no_grad;
+  for (auto &item : net->fc->named_parameters())
+    item.value().copy_(saved[item.key()]);
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'saved' is passed to 'copy_' as a snapshot
+}
