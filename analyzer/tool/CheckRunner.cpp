@@ -18,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Regex.h"
+#include "llvm/Support/SourceMgr.h"
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -82,6 +83,57 @@ private:
 
   const CompilationDatabase &Base;
 };
+
+// Note [Driver options]
+// aliasguard-check analyses what clang++ would compile. LibTooling gives the compiler a file
+// system of its own and ignores `-ivfsoverlay` (clang-tidy does too; it has --vfsoverlay
+// instead), and expands `@FILE` response files only in the compilation databases it reads
+// from disk: after `--` it takes them for input files and drops them. So main() expands those
+// first, and each file's compile commands are read here: the overlays they name are layered over the real file system in the order given (a later one wins, as in
+// clang++), a relative path taken from the command's directory. An overlay that cannot be
+// read or parsed is that file's compile error, as it is clang++'s.
+llvm::Expected<llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem>>
+fileSystemFor(const CompilationDatabase &Compilations, llvm::StringRef File) {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS = llvm::vfs::getRealFileSystem();
+  for (const CompileCommand &Command : Compilations.getCompileCommands(File)) {
+    const std::vector<std::string> &Args = Command.CommandLine;
+    for (size_t I = 0; I < Args.size(); ++I) {
+      llvm::StringRef Arg = Args[I];
+      if (Arg == "--")
+        break;
+      if (!Arg.consume_front("-ivfsoverlay"))
+        continue;
+      if (Arg.empty() && I + 1 < Args.size())
+        Arg = Args[++I];
+      llvm::SmallString<256> Path(Arg);
+      if (Path.empty())
+        return llvm::createStringError("-ivfsoverlay names no file");
+      llvm::sys::fs::make_absolute(Command.Directory, Path);
+      auto Buffer = llvm::MemoryBuffer::getFile(Path);
+      if (!Buffer)
+        return llvm::createStringError("cannot read -ivfsoverlay '" + Arg.str() +
+                                       "': " + Buffer.getError().message());
+      std::string Problems;
+      auto Collect = [](const llvm::SMDiagnostic &D, void *Context) {
+        *static_cast<std::string *>(Context) += D.getMessage().str() + "; ";
+      };
+      FS = llvm::vfs::getVFSFromYAML(std::move(*Buffer), Collect, Path, &Problems, FS);
+      if (!FS)
+        return llvm::createStringError("-ivfsoverlay '" + Arg.str() + "' is not a valid overlay: " +
+                                       llvm::StringRef(Problems).rtrim("; ").str());
+    }
+  }
+  return llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(FS);
+}
+
+// A compile error of `File` that no compiler reported: it counts as one (the file failed).
+ClangTidyError driverError(llvm::StringRef File, llvm::StringRef Message) {
+  ClangTidyError E("clang-diagnostic-error", ClangTidyError::Error, "", false);
+  E.Message = clang::tooling::DiagnosticMessage();
+  E.Message.Message = Message.str();
+  E.Message.FilePath = File.str();
+  return E;
+}
 
 // Applies the fixes of the findings (not of notes) to the files. Two findings that propose
 // the same edit (a deep copy where both checks point) apply it once; a fix that conflicts
@@ -204,10 +256,12 @@ std::vector<std::vector<ClangTidyError>> analyse(const CompilationDatabase &Comp
     for (size_t I = Next++; I < Files.size(); I = Next++) {
       clang::tidy::ClangTidyContext Context(
           frontend::makeOptionsProvider(Selection, llvm::vfs::getRealFileSystem()));
-      auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
-          llvm::vfs::getRealFileSystem());
-      PerFile[I] = clang::tidy::runClangTidy(Context, Compilations, {Files[I]}, BaseFS,
-                                             /*ApplyAnyFix=*/false);
+      auto BaseFS = fileSystemFor(Compilations, Files[I]);
+      if (BaseFS)
+        PerFile[I] = clang::tidy::runClangTidy(Context, Compilations, {Files[I]}, *BaseFS,
+                                               /*ApplyAnyFix=*/false);
+      else
+        PerFile[I] = {driverError(Files[I], llvm::toString(BaseFS.takeError()))};
       if (Files.size() > 1) {
         std::lock_guard<std::mutex> Guard(ProgressLock);
         const double Seconds = std::chrono::duration<double>(Clock::now() - Start).count();

@@ -20,6 +20,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -100,6 +101,27 @@ std::vector<const char *> takeFilter(int Argc, const char **Argv, std::string &F
   return Rest;
 }
 
+// The compiler's `@FILE` arguments after `--`, read as clang++ reads them: LibTooling would
+// take them for input files and drop them. See Note [Driver options] in CheckRunner.cpp.
+llvm::Error expandCompilerResponseFiles(std::vector<const char *> &Args,
+                                        llvm::BumpPtrAllocator &Allocator) {
+  const auto Dash =
+      llvm::find_if(Args, [](const char *Arg) { return llvm::StringRef(Arg) == "--"; });
+  if (Dash == Args.end())
+    return llvm::Error::success();
+  llvm::SmallVector<const char *, 32> Compiler(Dash + 1, Args.end());
+  llvm::cl::ExpansionContext Expander(Allocator, llvm::cl::TokenizeGNUCommandLine);
+  if (llvm::Error Err = Expander.expandResponseFiles(Compiler))
+    return Err;
+  for (llvm::StringRef Arg : Compiler) // one the expansion could not read stays as it was
+    if (Arg.starts_with("@"))
+      return llvm::createStringError("cannot read response file '" + Arg.drop_front().str() +
+                                     "': no such file or directory");
+  Args.erase(Dash + 1, Args.end());
+  Args.insert(Args.end(), Compiler.begin(), Compiler.end());
+  return llvm::Error::success();
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -112,6 +134,11 @@ int main(int argc, const char **argv) {
   std::vector<const char *> Args = takeFilter(argc, argv, Filter, FilterMissing);
   if (FilterMissing) {
     llvm::errs() << "aliasguard-check: error: --filter needs a regular expression\n";
+    return aliasguard::cli::ToolError;
+  }
+  llvm::BumpPtrAllocator ResponseFileText; // the expanded arguments live as long as main
+  if (llvm::Error Err = expandCompilerResponseFiles(Args, ResponseFileText)) {
+    llvm::errs() << "aliasguard-check: error: " << llvm::toString(std::move(Err)) << '\n';
     return aliasguard::cli::ToolError;
   }
   int ArgCount = static_cast<int>(Args.size());
