@@ -84,6 +84,12 @@ void SummaryRecorder::returned(const AliasRef &Ref, const AliasResolver &Resolve
   }
 }
 
+void SummaryRecorder::usedOutside(const ValueDecl *Var, const Stmt *Use, SnapshotUseKind Kind,
+                                  llvm::StringRef Callee) {
+  if (isOutside(Var) && llvm::none_of(Summary.UsedOutside, [&](const auto &U) { return U.Use == Use; }))
+    Summary.UsedOutside.push_back({Var, Use, Kind, Callee.str()});
+}
+
 // Whether a module or optimizer a helper changes is visible to its callers: a field, a
 // global, the helper's own class, or a variable of an enclosing function that a lambda
 // captured. Its parameters are handled at each call by their types.

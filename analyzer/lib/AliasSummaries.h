@@ -33,6 +33,10 @@ class AliasResolver;
 // variable a lambda captured). Summaries are computed with every alias source enabled; a
 // call counts as a source for a check when the helper's name or the source inside it is
 // one of that check's AliasSources. Recursion and deep call chains end in an empty summary.
+// A lambda (or method) that uses a value from outside as a snapshot -- `restore()` copying a
+// captured `best` back, `[&] { torch::save(best, ...); }()` -- keeps that use too: a call
+// reports it where the value is stale at the call. Uses apply before the summary's module
+// changes, so a lambda that trains and then saves is not reported for its own training.
 /// What a call of one helper function or lambda does (Note [Summaries]).
 struct FunctionSummary {
   /// Non-empty: the helper returns module storage taken with this alias source.
@@ -51,6 +55,14 @@ struct FunctionSummary {
   bool WritesIntended = true;
   /// Modules and optimizers from outside the helper that it changes, with where.
   llvm::SmallVector<std::pair<const Decl *, const Stmt *>, 2> ChangedOutside;
+  /// Values from outside the helper (captured, fields) that it uses as snapshots.
+  struct OutsideUse {
+    const ValueDecl *Var;
+    const Stmt *Use;
+    SnapshotUseKind Kind;
+    std::string Callee;
+  };
+  llvm::SmallVector<OutsideUse, 1> UsedOutside;
 };
 
 /// Builds a helper's summary from the reporting pass over its body: the writes through
@@ -66,6 +78,9 @@ public:
   void moduleChanged(const Decl *Module, const Stmt *Site);
   /// The helper returns a value that aliases `Ref`; `Resolver` names its alias source.
   void returned(const AliasRef &Ref, const AliasResolver &Resolver);
+  /// `Var`, which the helper does not track, is used as a snapshot at `Use`.
+  void usedOutside(const ValueDecl *Var, const Stmt *Use, SnapshotUseKind Kind,
+                   llvm::StringRef Callee);
 
 private:
   bool isOutside(const Decl *D) const;

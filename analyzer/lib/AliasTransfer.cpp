@@ -226,9 +226,44 @@ void AliasTransfer::useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKin
   if (!Diagnoser || !E)
     return;
   auto Ref = Q.aliasOf(E, State);
+  if (!Ref && Recorder && Kind != SnapshotUseKind::Returned)
+    if (const ValueDecl *Outside = usedVariable(E))
+      Recorder->usedOutside(Outside, Use, Kind, Callee); // Note [Summaries]
   if (!Ref || !Ref->Var || !Ref->Fact.StaleBy)
     return;
   Diagnoser->staleUse(StaleUse{Use, Kind, Callee.str(), Ref->Var, Ref->Fact});
+}
+
+// The variable or field whose value `E` is, or an element of (`best`, `best[k]`,
+// `best.at(k)`, `this->best_`); null for anything else.
+const ValueDecl *AliasTransfer::usedVariable(const Expr *E) {
+  for (int Depth = 0; E && Depth < 8; ++Depth) {
+    E = skipImplicit(E);
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return Ref->getDecl();
+    if (const auto *Member = dyn_cast<MemberExpr>(E))
+      return isa<CXXThisExpr>(Member->getBase()->IgnoreImpCasts()) ? Member->getMemberDecl()
+                                                                    : nullptr;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+      E = Op->getOperator() == OO_Subscript ? Op->getArg(0) : nullptr;
+    else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E))
+      E = calleeName(Call) == "at" ? Call->getImplicitObjectArgument() : nullptr;
+    else if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E))
+      E = Subscript->getBase();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+// The snapshot uses a helper or lambda makes of values from outside it, at a call of it:
+// each reported where the value is stale now (Note [Summaries]).
+void AliasTransfer::useOutsideValues(const FunctionSummary &S, const AliasState &State) {
+  if (!Diagnoser)
+    return;
+  for (const FunctionSummary::OutsideUse &U : S.UsedOutside)
+    if (const AliasFact *Fact = State.find(U.Var); Fact && Fact->StaleBy)
+      Diagnoser->staleUse(StaleUse{U.Use, U.Kind, U.Callee, U.Var, *Fact});
 }
 
 void AliasTransfer::transferDecls(const DeclStmt *DS, AliasState &State) {
@@ -434,9 +469,12 @@ void AliasTransfer::transferHelperCall(const CallExpr *Call, AliasState &State) 
       applySummary(Call, *Def, State);
   if (!Op)
     for (const Expr *Arg : Call->arguments())
-      if (const FunctionDecl *Body = Q.callableBody(Arg))
-        for (const auto &[Module, Where] : Q.summarize(*Body).ChangedOutside)
+      if (const FunctionDecl *Body = Q.callableBody(Arg)) {
+        const FunctionSummary &S = Q.summarize(*Body);
+        useOutsideValues(S, State);
+        for (const auto &[Module, Where] : S.ChangedOutside)
           moduleChanged(Module, nullptr, Call, State);
+      }
 }
 
 // A call that may change a module it receives: by non-const reference or pointer, or
@@ -463,6 +501,7 @@ void AliasTransfer::transferModuleArguments(const CallExpr *Call, AliasState &St
 void AliasTransfer::applySummary(const CallExpr *Call, const FunctionDecl &Def,
                                  AliasState &State) {
   const FunctionSummary &S = Q.summarize(Def);
+  useOutsideValues(S, State);
   for (const auto &[Changed, Where] : S.ChangedOutside) {
     // A method that changes its own module changes the object it is called on.
     const Decl *Module = Changed;

@@ -25,6 +25,8 @@
 
 namespace clang::tidy::aliasguard::flow {
 
+struct FunctionSummary;
+
 /// The transfer functions of one function body, dispatched from `operator()`.
 class AliasTransfer {
 public:
@@ -74,6 +76,8 @@ private:
                      AliasState &State) const;
   void useAsSnapshot(const Expr *E, const Stmt *Use, SnapshotUseKind Kind,
                      llvm::StringRef Callee, const AliasState &State);
+  static const ValueDecl *usedVariable(const Expr *E);
+  void useOutsideValues(const FunctionSummary &S, const AliasState &State);
 
   bool mentionsOtherModule(const Stmt *S, const Decl *Module, const AliasState &State) const;
   bool underUpdateGuard(const Stmt *S) const;

@@ -159,3 +159,45 @@ void PositiveSnapshotKeptAcrossResetParameters(Net &net) {
     item.value().copy_(saved[item.key()]);
   // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'saved' is passed to 'copy_' as a snapshot
 }
+
+// A lambda that uses a captured snapshot uses it where it is called: after the step, the
+// "restore" copies the trained weights onto themselves (Note [Summaries]).
+void PositiveRestoreThroughALambdaCalledAfterTheStep(Net &net, torch::optim::SGD &opt) {
+  auto best = net->named_parameters();
+  auto restore = [&] {
+    torch::NoGradGuard no_grad;
+    for (auto &item : net->named_parameters())
+      item.value().copy_(best[item.key()]);
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'best' is passed to 'copy_' as a snapshot, but it shares storage with 'net', which changed after it was taken
+  };
+  restore(); // before the step: nothing has changed yet
+  opt.step();
+  restore();
+}
+
+void PositiveSaveInAnImmediatelyInvokedLambda(Net &net, torch::optim::SGD &opt) {
+  auto best = net->parameters();
+  opt.step();
+  [&] { torch::save(best, "best.pt"); }();
+  // CHECK-MESSAGES: :[[@LINE-1]]:9: warning: 'best' is passed to 'save' as a snapshot
+}
+
+// The lambda's own training comes after its use of the snapshot, and a lambda that takes a
+// fresh copy each time uses nothing stale.
+void NegativeLambdaSavesThenTrains(Net &net, torch::optim::SGD &opt) {
+  auto best = net->parameters();
+  auto epoch = [&] {
+    torch::save(best, "before-epoch.pt");
+    opt.step();
+  };
+  epoch();
+  std::vector<torch::Tensor> kept;
+  auto keep = [&] {
+    kept.clear();
+    for (const auto &p : net->parameters())
+      kept.push_back(p.detach().clone());
+    torch::save(kept, "kept.pt");
+  };
+  opt.step();
+  keep();
+}
