@@ -279,3 +279,26 @@ TEST_F(CheckedTest, SnapshotKeptAcrossResetParametersThenRestoredIsStaleSnapshot
     EXPECT_EQ(v.write.owner, "module");
   }
 }
+
+// The list of parameters an optimizer was built from is the module's own handles, not a
+// snapshot: reading it after steps reads the values the steps made. The same reads of a
+// state_dict() taken before the steps are uses of a stale snapshot, so the reads below are
+// checked ones.
+TEST_F(CheckedTest, LiveParameterListOfAnOptimizerReadAfterSteps) {
+  TwoByTwo m;
+  const std::vector<ag::Tensor> params = m.parameters();
+  const ag::StateDict before = m.state_dict();
+  ag::optim::SGD opt(params, ag::optim::SGDOptions(0.1));
+  for (int step = 0; step < 2; ++step) {
+    for (const ag::Tensor& p : params) p.mutable_grad() = ag::ones(p.sizes());
+    opt.step();
+  }
+  double norm = 0;
+  for (const ag::Tensor& p : params) norm += p.mul(p).sum().item<double>();
+  EXPECT_GT(norm, 0.0);
+  EXPECT_TRUE(params[0].equal(m.fc->weight));
+  (void)m.forward(ag::ones({1, 2}));
+  EXPECT_TRUE(ag::check::violations().empty());
+  (void)before.at("fc.weight").sum();
+  EXPECT_EQ(of_kind(ag::check::Kind::StaleSnapshotRead).size(), 1u);
+}

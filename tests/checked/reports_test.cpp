@@ -2,6 +2,8 @@
 
 #include "checked_test_util.h"
 
+#include <thread>
+
 using ag::check::Kind;
 
 namespace {
@@ -108,6 +110,99 @@ TEST_F(CheckedTest, RestoringKeptDetachedParametersAfterAStepIsStaleKeptRead) {
   EXPECT_EQ(kept[0].observer.line, restore_line);
   EXPECT_EQ(kept[0].write.line, step_line);
   EXPECT_EQ(ag::check::violations().size(), 1u);
+}
+
+// The best model kept on the main thread while training runs on another: the tracker's
+// epochs and write log belong to the storage, not to a thread, so the restore after join()
+// sees the worker's step, at the worker's line.
+TEST_F(CheckedTest, SnapshotRestoredAfterTrainingOnAnotherThreadIsStale) {
+  TwoByTwo m;
+  const ag::StateDict best = m.state_dict();
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  unsigned step_line = 0;
+  std::thread trainer([&] {
+    for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+    step_line = __LINE__ + 1;
+    opt.step();
+  });
+  trainer.join();
+  const unsigned load_line = __LINE__ + 1;
+  m.load_state_dict(best);
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_FALSE(stale.empty());
+  EXPECT_EQ(stale.size(), ag::check::violations().size());
+  for (const auto& v : stale) {
+    EXPECT_EQ(base_name(v.observer.file), "reports_test.cpp");
+    EXPECT_EQ(v.observer.line, load_line);
+    EXPECT_EQ(v.write.line, step_line);
+    EXPECT_EQ(v.write.owner, "module");
+  }
+}
+
+// The converse: the main thread trains, and the snapshot is compared on another thread.
+TEST_F(CheckedTest, SnapshotComparedOnAnotherThreadAfterTrainingIsStale) {
+  TwoByTwo m;
+  const ag::StateDict best = m.state_dict();
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  const unsigned step_line = __LINE__ + 1;
+  opt.step();
+  unsigned compare_line = 0;
+  bool same = false;
+  std::thread evaluator([&] {
+    compare_line = __LINE__ + 1;
+    same = best.at("fc.weight").equal(m.fc->weight);
+  });
+  evaluator.join();
+  EXPECT_TRUE(same) << "the snapshot shares the parameter's storage";
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(ag::check::violations().size(), 1u);
+  EXPECT_EQ(base_name(stale[0].observer.file), "reports_test.cpp");
+  EXPECT_EQ(stale[0].observer.line, compare_line);
+  EXPECT_EQ(stale[0].observer.label, "fc.weight");
+  EXPECT_EQ(stale[0].write.line, step_line);
+}
+
+// Best weights kept as the list parameters() returns, restored after a step: a bug (the
+// restore copies each parameter onto itself), but missed. The kept handles *are* the
+// parameters: module-owned handles (Note [Owners] in aliasguard/tracker/tracker.h), the very
+// ones the optimizer wrote through, and a handle observes its own writes (Note [Epochs] in
+// runtime/tracker/tracker.cpp). The restore through data() does read them as a kept copy
+// (Note [Kept handles], tracker.cpp), and finds no write they have not seen. Enabled, this
+// test fails: it pins the report a fix must make.
+TEST_F(CheckedTest, DISABLED_RestoringKeptParametersAfterAStepIsReported) {
+  TwoByTwo m;
+  const std::vector<ag::Tensor> best = m.parameters();
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  opt.step();
+  const std::vector<ag::Tensor> params = m.parameters();
+  const unsigned restore_line = __LINE__ + 1;
+  for (std::size_t i = 0; i < params.size(); ++i) params[i].data().copy_(best[i]);
+  ASSERT_FALSE(ag::check::violations().empty());
+  EXPECT_EQ(ag::check::violations()[0].observer.line, restore_line);
+}
+
+// The same with named_parameters(), compared and restored by name: missed for the same reason
+// (the compare reads module handles, which never report). Enabled, this test fails.
+TEST_F(CheckedTest, DISABLED_RestoringKeptNamedParametersAfterAStepIsReported) {
+  TwoByTwo m;
+  const auto best = m.named_parameters();
+  ag::optim::SGD opt(m.parameters(), ag::optim::SGDOptions(0.1));
+  for (const ag::Tensor& p : m.parameters()) p.mutable_grad() = ag::ones(p.sizes());
+  opt.step();
+  const unsigned compare_line = __LINE__ + 1;
+  (void)best["fc.weight"].equal(m.fc->weight);
+  ASSERT_FALSE(ag::check::violations().empty());
+  EXPECT_EQ(ag::check::violations()[0].observer.line, compare_line);
+  ag::check::reset();
+  const unsigned restore_line = __LINE__ + 2;
+  for (const auto& item : m.named_parameters()) {
+    item.value().data().copy_(best[item.key()]);
+  }
+  ASSERT_FALSE(ag::check::violations().empty());
+  EXPECT_EQ(ag::check::violations()[0].observer.line, restore_line);
 }
 
 TEST_F(CheckedTest, RestoringFreshOrClonedParametersIsSilent) {
