@@ -12,7 +12,7 @@ packages=(
   python3-jsonschema                        # SARIF output checked against its schema
   python3 python3-torch                     # conformance tests against real PyTorch
   python3-pytest                            # the Python package's tests and pytest plugin
-  libdw-dev                                 # plugins/libtorch: symbolized report stacks
+  libdw-dev                                 # symbolized report stacks: headers (libdw.so.1 is dlopen'd)
   libgloo-dev                               # gloo headers c10d needs: the distributed-averaging test
   clang-19 clang-tidy-19 libclang-19-dev llvm-19-dev llvm-19-tools libtorch-dev  # analyzer
 )

@@ -363,6 +363,7 @@ bool report_with(const Options& o, const Suppressions& suppressions, Violation v
 
 bool report(Violation v) {
   install_exit_handler();
+  move_library_site_to_caller(v);  // before suppressions and de-duplication see the site
   return report_with(options(), active_suppressions(), std::move(v));
 }
 

@@ -10,6 +10,9 @@ namespace aliasguard::tracker::detail {
 
 /// Reports `v` unless suppressed or a duplicate; thread-safe. Returns true if it counted.
 bool report(check::Violation v);
+/// When the access being reported was made inside aliasguard's runtime sources, gives it the
+/// first frame of the current stack outside them (library_sites.cpp, Note [Library sites]).
+void move_library_site_to_caller(check::Violation& v);
 /// Called once when the tracker is first used: installs the at-exit summary, exit code and
 /// dump_alias_graph.
 void install_exit_handler();

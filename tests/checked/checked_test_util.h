@@ -3,6 +3,7 @@
 // violations (so the process exit code reflects only what a test leaves behind), a model
 // shaped like the seed's, and helpers to pick reports apart.
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <aliasguard/aliasguard.h>
@@ -50,3 +51,7 @@ inline std::string base_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+
+/// Whether a report made inside the runtime's own code can name the user's frame instead: the
+/// tracker symbolizes the stack with libdw.so.1, loaded when needed (Note [Library sites]).
+inline bool can_name_callers_of_the_runtime() { return dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL) != nullptr; }

@@ -42,6 +42,23 @@ TEST_F(EagerMode, DisjointBytesStayQuiet) {
   EXPECT_EQ(of_kind(Kind::StaleSnapshotRead)[0].observer.label, "fc.weight");
 }
 
+// A write made inside the runtime's own code (Linear::reset_parameters draws with uniform_)
+// is reported at the user's call, the first frame outside the runtime: with detect=write the
+// write is on the stack when it is reported. See Note [Library sites] in the tracker.
+TEST_F(EagerMode, WriteInsideTheRuntimeIsReportedAtTheUsersCall) {
+  if (!can_name_callers_of_the_runtime()) GTEST_SKIP() << "no libdw.so.1: reports keep the runtime's own line";
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  const unsigned reset_line = __LINE__ + 1;
+  m.fc->reset_parameters();
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_FALSE(stale.empty());
+  for (const auto& v : stale) {
+    EXPECT_EQ(base_name(v.write.file), "modes_test.cpp");
+    EXPECT_EQ(v.write.line, reset_line);
+  }
+}
+
 class StrictMode : public CheckedTest {
  protected:
   void SetUp() override {

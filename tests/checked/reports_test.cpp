@@ -393,3 +393,38 @@ TEST_F(CheckedTest, CudaSnapshotSeesAnOptimizerStepOnTheGpu) {
   ASSERT_EQ(stale.size(), 1u);
   EXPECT_EQ(stale[0].device, "cuda:0");
 }
+
+// A module read inside the runtime's own code (Linear::forward reads its weight through
+// matmul(), whose Origin defaults to layers.cpp) is reported at the user's call of forward():
+// the first frame outside the runtime library. See Note [Library sites] in the tracker.
+TEST_F(CheckedTest, ModuleReadInsideTheRuntimeIsReportedAtTheUsersCall) {
+  if (!can_name_callers_of_the_runtime()) GTEST_SKIP() << "no libdw.so.1: reports keep the runtime's own line";
+  ag::nn::Linear lin(2, 2);
+  ag::StateDict sd = lin.state_dict();
+  const unsigned write_line = __LINE__ + 1;
+  sd["weight"].data().mul_(0.5);
+  const unsigned forward_line = __LINE__ + 1;
+  (void)lin.forward(ag::ones({1, 2}));
+  const auto through = of_kind(Kind::WriteThroughSnapshot);
+  ASSERT_EQ(through.size(), 1u);
+  EXPECT_EQ(base_name(through[0].observer.file), "reports_test.cpp");
+  EXPECT_EQ(through[0].observer.line, forward_line);
+  EXPECT_NE(through[0].observer.function.find("ModuleReadInsideTheRuntime"), std::string::npos)
+      << through[0].observer.function;
+  EXPECT_EQ(through[0].observer.label, "weight");
+  EXPECT_EQ(through[0].write.line, write_line);
+}
+
+// The same through a model of the user's own (TwoByTwo::forward calls fc->forward): the first
+// frame outside the runtime is the user's forward(), in the header that defines the model.
+TEST_F(CheckedTest, ModuleReadInsideTheRuntimeUnderAUserModuleIsReportedInTheUsersForward) {
+  if (!can_name_callers_of_the_runtime()) GTEST_SKIP() << "no libdw.so.1: reports keep the runtime's own line";
+  TwoByTwo m;
+  ag::StateDict sd = m.state_dict();
+  sd["fc.weight"].data().mul_(0.5);
+  (void)m.forward(ag::ones({1, 2}));
+  const auto through = of_kind(Kind::WriteThroughSnapshot);
+  ASSERT_EQ(through.size(), 1u);
+  EXPECT_EQ(base_name(through[0].observer.file), "checked_test_util.h");
+  EXPECT_NE(through[0].observer.function.find("TwoByTwo::forward"), std::string::npos) << through[0].observer.function;
+}

@@ -2,16 +2,15 @@
 // that is not LibTorch's, the standard library's or aliasguard's, symbolized with elfutils'
 // libdw, inlined frames included (an operator call compiled at -O2 is usually inlined into
 // the user's function, so the physical frame's innermost line is in a LibTorch header and
-// the user's line is the inline's call site). Without libdw, frames print as module+offset.
+// the user's line is the inline's call site: Note [Source frames] in
+// runtime/tracker/source_frames.cpp). Without libdw, frames print as module+offset.
 
-#include <cxxabi.h>
 #include <dlfcn.h>
 #include <unwind.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,19 +19,15 @@
 #include <utility>
 #include <vector>
 
-#if AG_HAS_LIBDW
-#include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <elfutils/libdwfl.h>
-#endif
-
 #include "layer.h"
+#include "source_frames.h"
 
 namespace aliasguard::torch::detail {
 
 namespace {
 
 namespace tr = aliasguard::tracker;
+using tr::detail::demangle;
 
 struct LogicalFrame {
   LogicalFrame(std::string file_, unsigned line_, std::string function_, bool internal_)
@@ -51,15 +46,6 @@ struct LogicalFrame {
 struct PcInfo {
   std::vector<LogicalFrame> frames;
 };
-
-std::string demangle(const char* name) {
-  if (name == nullptr) return {};
-  int status = 0;
-  char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-  std::string result = status == 0 && out ? out : name;
-  std::free(out);  // NOLINT: __cxa_demangle returns malloc'd memory
-  return result;
-}
 
 std::string base_name(std::string_view path) {
   const auto slash = path.rfind('/');
@@ -99,53 +85,8 @@ PcInfo describe_without_debug_info(std::uintptr_t pc) {
   return PcInfo{{LogicalFrame(module_offset(nullptr, pc), 0, "", false)}};
 }
 
-#if AG_HAS_LIBDW
-
-const char* string_attr(Dwarf_Die* die, unsigned name) {
-  Dwarf_Attribute attr;
-  return dwarf_formstring(dwarf_attr_integrate(die, name, &attr));
-}
-
-std::string scope_name(Dwarf_Die* die) {
-  if (const char* linkage = string_attr(die, DW_AT_linkage_name)) return demangle(linkage);
-  if (const char* linkage = string_attr(die, DW_AT_MIPS_linkage_name)) return demangle(linkage);
-  const char* name = string_attr(die, DW_AT_name);
-  return name ? name : "";
-}
-
-// The functions and inlined calls that contain `pc` in `cu`, outermost first. Walked from the
-// CU down rather than with dwarf_getscopes, whose outer scopes of an inlined call are those of
-// the inline's definition, not of the function it was inlined into. Function definitions sit
-// at the CU's top level or inside namespaces; blocks and inlines nest inside them.
-bool is_code(int tag) {
-  return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block ||
-         tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
-}
-
-// Appends the functions and inlined calls under `parent` that contain `pc`; true if one does.
-// Depth-bounded: a corrupt DIE tree cannot recurse without end.
-bool collect_scopes(Dwarf_Die parent, Dwarf_Addr pc, std::vector<Dwarf_Die>& chain, int depth) {
-  Dwarf_Die child;
-  if (depth > 64 || dwarf_child(&parent, &child) != 0) return false;
-  do {
-    const int tag = dwarf_tag(&child);
-    if (is_code(tag)) {
-      if (dwarf_haspc(&child, pc) != 1) continue;
-      if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) chain.push_back(child);
-      collect_scopes(child, pc, chain, depth + 1);
-      return true;
-    }
-    if (tag == DW_TAG_namespace && collect_scopes(child, pc, chain, depth + 1)) return true;
-  } while (dwarf_siblingof(&child, &child) == 0);
-  return false;
-}
-
-std::vector<Dwarf_Die> scopes_at(Dwarf_Die cu, Dwarf_Addr pc) {
-  std::vector<Dwarf_Die> chain;
-  collect_scopes(cu, pc, chain, 0);
-  return chain;
-}
-
+// LogicalFrames of every return address, built from the tracker's source frames once per
+// address: a LogicalFrame interns its site.
 class Symbolizer {
  public:
   std::shared_ptr<const PcInfo> info(std::uintptr_t pc) {
@@ -157,85 +98,26 @@ class Symbolizer {
   }
 
  private:
-  bool report_modules() {
-    if (dwfl_ == nullptr) {
-      callbacks_.find_elf = dwfl_linux_proc_find_elf;
-      callbacks_.find_debuginfo = dwfl_standard_find_debuginfo;
-      callbacks_.debuginfo_path = &debuginfo_path_;
-      dwfl_ = dwfl_begin(&callbacks_);
-      if (dwfl_ == nullptr) return false;
-    }
-    dwfl_report_begin(dwfl_);
-    const int rc = dwfl_linux_proc_report(dwfl_, getpid());
-    dwfl_report_end(dwfl_, nullptr, nullptr);
-    return rc == 0;
-  }
+  // LibTorch's own frames are skipped whatever they say: no need to read their lines.
+  static bool skip_lines(std::string_view module) { return internal_module(module); }
 
-  Dwfl_Module* module_of(std::uintptr_t pc) {
-    if (dwfl_ == nullptr && !report_modules()) return nullptr;
-    Dwfl_Module* module = dwfl_addrmodule(dwfl_, pc);
-    if (module == nullptr && report_modules()) module = dwfl_addrmodule(dwfl_, pc);  // loaded since
-    return module;
-  }
-
-  PcInfo describe(std::uintptr_t pc) {
-    Dwfl_Module* module = module_of(pc);
-    if (module == nullptr) return describe_without_debug_info(pc);
-    Dwarf_Addr start = 0;
-    const char* path = dwfl_module_info(module, nullptr, &start, nullptr, nullptr, nullptr, nullptr, nullptr);
+  static PcInfo describe(std::uintptr_t pc) {
+    const auto location = tr::detail::locate_code(pc, &skip_lines);
+    if (location == nullptr) return describe_without_debug_info(pc);
+    const char* path = location->module.empty() ? nullptr : location->module.c_str();
     const bool internal = path != nullptr && internal_module(path);
     PcInfo out;
-    if (!internal) {  // LibTorch's own frames are skipped whatever they say: no need to read them
-      Dwarf_Addr bias = 0;
-      Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias);
-      Dwfl_Line* line = dwfl_module_getsrc(module, pc);
-      int lineno = 0;
-      const char* file = line ? dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr) : nullptr;
-      const std::vector<Dwarf_Die> chain = cu != nullptr ? scopes_at(*cu, pc - bias) : std::vector<Dwarf_Die>{};
-      Dwarf_Files* files = nullptr;
-      std::size_t nfiles = 0;
-      if (cu != nullptr) dwarf_getsrcfiles(cu, &files, &nfiles);
-      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {  // innermost first
-        Dwarf_Die scope = *it;
-        const std::string where = file ? file : "";
-        out.frames.emplace_back(where, static_cast<unsigned>(lineno), scope_name(&scope), internal_file(where));
-        if (dwarf_tag(&scope) != DW_TAG_inlined_subroutine) break;
-        // The inline's call site is where the next frame out is.
-        Dwarf_Attribute attr;
-        Dwarf_Word value = 0;
-        file = nullptr;
-        if (files != nullptr && dwarf_formudata(dwarf_attr(&scope, DW_AT_call_file, &attr), &value) == 0)
-          file = dwarf_filesrc(files, value, nullptr, nullptr);
-        lineno = dwarf_formudata(dwarf_attr(&scope, DW_AT_call_line, &attr), &value) == 0 ? static_cast<int>(value) : 0;
-      }
-      if (out.frames.empty() && file != nullptr)
-        out.frames.emplace_back(file, static_cast<unsigned>(lineno), symbol(module, pc), internal_file(file));
-    }
-    if (out.frames.empty()) out.frames.emplace_back(module_offset(path, pc - start), 0, symbol(module, pc), internal);
+    if (!internal)
+      for (const tr::detail::SourceFrame& f : location->frames)
+        out.frames.emplace_back(f.file, f.line, f.function, internal_file(f.file));
+    if (out.frames.empty())
+      out.frames.emplace_back(module_offset(path, location->module_offset), 0, location->symbol, internal);
     return out;
   }
 
-  static std::string symbol(Dwfl_Module* module, std::uintptr_t pc) {
-    return demangle(dwfl_module_addrname(module, pc));
-  }
-
-  std::mutex lock_;  // libdw's Dwfl is not thread-safe
-  Dwfl* dwfl_ = nullptr;
-  Dwfl_Callbacks callbacks_{};
-  char* debuginfo_path_ = nullptr;
+  std::mutex lock_;  // guards cache_
   std::unordered_map<std::uintptr_t, std::shared_ptr<const PcInfo>> cache_;
 };
-
-#else
-
-class Symbolizer {
- public:
-  std::shared_ptr<const PcInfo> info(std::uintptr_t pc) {
-    return std::make_shared<const PcInfo>(describe_without_debug_info(pc));
-  }
-};
-
-#endif
 
 Symbolizer& symbolizer() {
   static auto* s = new Symbolizer;  // never destroyed: reports may run at exit
