@@ -466,12 +466,26 @@ std::optional<OutputFormat> parseOutputFormat(llvm::StringRef Name) {
   return std::nullopt;
 }
 
+// The analysis runs each compile command in its directory (LibTooling changes the process's
+// working directory), so the files written after it are named from where the tool started.
+RunOptions withAbsoluteOutputs(RunOptions Options) {
+  for (std::string *Path : {&Options.OutputFile, &Options.WriteBaselineFile}) {
+    if (Path->empty() || *Path == "-")
+      continue;
+    llvm::SmallString<256> Absolute(*Path);
+    if (!llvm::sys::fs::make_absolute(Absolute))
+      *Path = Absolute.str().str();
+  }
+  return Options;
+}
+
 int runChecks(const CompilationDatabase &Compilations,
-              const std::vector<std::string> &GivenFiles, const RunOptions &Options) {
+              const std::vector<std::string> &GivenFiles, const RunOptions &GivenOptions) {
   auto Fail = [](llvm::Error Err) {
     llvm::errs() << "aliasguard-check: error: " << llvm::toString(std::move(Err)) << '\n';
     return ToolError;
   };
+  const RunOptions Options = withAbsoluteOutputs(GivenOptions);
   auto Inputs = readInputs(Options);
   if (!Inputs)
     return Fail(Inputs.takeError());

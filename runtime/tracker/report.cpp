@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -48,8 +49,17 @@ std::string who(const Access& a) {
   return out;
 }
 
+// "bytes [0, 52)", or for a strided view "bytes [0, 52) in 4 runs of 4 bytes, 16 apart".
+std::string bytes_text(const Access& a) {
+  std::string out = "bytes " + range_text(a.begin, a.end);
+  if (a.runs > 1)
+    out += " in " + std::to_string(a.runs) + " runs of " + std::to_string(a.run_bytes) + " bytes, " +
+           std::to_string(a.run_stride) + " apart";
+  return out;
+}
+
 std::string access_text(const Access& a) {
-  return who(a) + ", bytes " + range_text(a.begin, a.end) + ", at epoch " + std::to_string(a.epoch);
+  return who(a) + ", " + bytes_text(a) + ", at epoch " + std::to_string(a.epoch);
 }
 
 // "    #0 file:line in function", then the recorded stack as #1, #2, ...
@@ -90,24 +100,35 @@ std::string storage_text(const Violation& v) {
   const std::uint64_t begin = std::max(v.observer.begin, v.write.begin);
   const std::uint64_t end = std::min(v.observer.end, v.write.end);
   if (v.write_known && begin < end) {
+    const bool runs = v.observer.runs > 1 || v.write.runs > 1;  // the overlap is not one range
     out += v.may_overlap ? ", may share bytes within " + range_text(begin, end) +
                                " (strided views, not compared exactly)"
-                         : ", shared bytes " + range_text(begin, end);
+                         : (runs ? ", shares bytes within " : ", shared bytes ") + range_text(begin, end);
   }
   return out + "\n";
 }
 
 // The cause and the fix of violation_kinds.h, and how to silence the kind.
 // A report whose reading line is Python code gives the fix in Python.
-std::string hint(check::Kind kind, const std::string& file) {
+// A snapshot that saw a write made through another snapshot, not through the module, has its
+// own cause: the kinds' table names the module's writes.
+std::string hint(const Violation& v, const std::string& file) {
   const bool python = file.size() > 3 && file.compare(file.size() - 3, 3, ".py") == 0;
   std::string text;
-  switch (kind) {
+  switch (v.kind) {
 #define AG_KIND_HINT(Enumerator, Name, Cause, Fix, PythonFix) \
   case check::Kind::Enumerator: text = python ? Cause " " PythonFix : Cause " " Fix; break;
     AG_FOR_EACH_VIOLATION_KIND(AG_KIND_HINT)
 #undef AG_KIND_HINT
   }
+  if (v.kind == check::Kind::StaleSnapshotRead && v.write.owner.rfind("snapshot", 0) == 0) {
+    const std::string module_cause = "the module's writes change it.";
+    const auto at = text.find(module_cause);
+    if (at != std::string::npos)
+      text.replace(at, module_cause.size(),
+                   "a write through another state_dict of it (" + v.write.owner + ") changes it too.");
+  }
+  const check::Kind kind = v.kind;
   return "HINT: " + text + " To silence: ALIASGUARD_OPTIONS=suppressions=FILE with a line '" +
          check::kind_name(kind) + ":<file, function or key>'.\n";
 }
@@ -145,6 +166,9 @@ std::string json_access(const Access& a) {
                     ",\"file\":" + json_string(a.file) + ",\"line\":" + std::to_string(a.line) +
                     ",\"function\":" + json_string(a.function) + ",\"begin\":" + std::to_string(a.begin) +
                     ",\"end\":" + std::to_string(a.end) + ",\"epoch\":" + std::to_string(a.epoch) +
+                    (a.runs > 1 ? ",\"runs\":" + std::to_string(a.runs) + ",\"run_bytes\":" +
+                                      std::to_string(a.run_bytes) + ",\"run_stride\":" + std::to_string(a.run_stride)
+                                : std::string()) +
                     ",\"stack\":[";
   for (std::size_t i = 0; i < a.stack.size(); ++i) {
     if (i != 0) out += ",";
@@ -158,7 +182,7 @@ std::string json_access(const Access& a) {
 struct ReportState {
   std::mutex mutex;
   std::vector<Violation> recorded;
-  std::unordered_set<std::string> seen;  // dedup keys
+  std::unordered_map<std::string, std::size_t> seen;  // dedup key -> its index in `recorded`
   ReportCounts counts;
   std::FILE* out = nullptr;  // null until the first report; stderr or the log file
   std::string out_path;      // the log_path `out` was opened for
@@ -201,6 +225,32 @@ std::string dedup_key(const Violation& v) {
          "|" + v.write.file + ":" + std::to_string(v.write.line);
 }
 
+// The entry `label` made the same violation as `kept` at the same two lines.
+void merge_entry(Violation& kept, const std::string& label) {
+  constexpr std::size_t kMostEntries = 4096;  // a bound on memory, far above any model's keys
+  if (label.empty() || label == kept.observer.label || kept.also_entries.size() >= kMostEntries) return;
+  if (std::find(kept.also_entries.begin(), kept.also_entries.end(), label) == kept.also_entries.end())
+    kept.also_entries.push_back(label);
+}
+
+// "AliasGuard: the stale-snapshot-read at train.py:40 also covers 3 more entries: 'fc.bias',
+// ..." for each report that merged others (at most 16 names each).
+std::string merged_entries_text(const std::vector<Violation>& recorded) {
+  constexpr std::size_t kNamesShown = 16;
+  std::string text;
+  for (const Violation& v : recorded) {
+    const std::size_t n = v.also_entries.size();
+    if (n == 0) continue;
+    text += "AliasGuard: the " + std::string(check::kind_name(v.kind)) + " at " +
+            location(v.observer.file, v.observer.line, {}) + " also covers " + std::to_string(n) + " more " +
+            (n == 1 ? "entry" : "entries") + ":";
+    for (std::size_t i = 0; i < n && i < kNamesShown; ++i) text += (i ? ", '" : " '") + v.also_entries[i] + "'";
+    if (n > kNamesShown) text += " and " + std::to_string(n - kNamesShown) + " more";
+    text += "\n";
+  }
+  return text;
+}
+
 void at_exit() {
   const Options& o = options();
   if (!o.dump_alias_graph.empty()) {
@@ -225,6 +275,7 @@ void at_exit() {
              ",\"suppressed\":" + std::to_string(counts.suppressed) + ",\"printed\":" +
              std::to_string(counts.printed) + "}\n";
     } else {
+      text += merged_entries_text(s.recorded);
       if (counts.reported > 0) text += reported + "\n";
       if (counts.suppressed > 0) text += suppressed + "\n";
     }
@@ -287,7 +338,7 @@ std::string format_text(const Violation& v, const TextStyle& style) {
     at = &v.write;
     out += "WRITE through " + access_text(v.write) + "\n" + frames(v.write);
     out += "is visible" + std::string(v.may_overlap ? " (may overlap)" : "") + " through " + who(v.observer) +
-           ", bytes " + range_text(v.observer.begin, v.observer.end) + "\n";
+           ", " + bytes_text(v.observer) + "\n";
     // The detector may give the observer the write's own site; printing it twice says nothing.
     const bool own_site = v.observer.file != v.write.file || v.observer.line != v.write.line;
     if (!v.observer.file.empty() && own_site) out += frames(v.observer);
@@ -295,7 +346,7 @@ std::string format_text(const Violation& v, const TextStyle& style) {
   }
   out += storage_text(v);
   out += "SUMMARY: AliasGuard: " + kind + " " + location(at->file, at->line, at->function) + "\n";
-  out += hint(v.kind, at->file);
+  out += hint(v, at->file);
   out += kSeparator;
   if (style.halt) out += "==" + std::to_string(style.pid) + "==ABORTING\n";
   return out;
@@ -333,7 +384,13 @@ bool report_with(const Options& o, const Suppressions& suppressions, Violation v
     ++s.counts.suppressed;
     return false;
   }
-  if (o.dedup && !s.seen.insert(dedup_key(v)).second) return false;
+  if (o.dedup) {
+    const auto [first, fresh] = s.seen.try_emplace(dedup_key(v), s.recorded.size());
+    if (!fresh) {
+      if (first->second < s.recorded.size()) merge_entry(s.recorded[first->second], v.observer.label);
+      return false;
+    }
+  }
   ++s.counts.reported;
   const bool print = o.max_reports == 0 || s.counts.printed < static_cast<std::uint64_t>(o.max_reports);
   if (print) {

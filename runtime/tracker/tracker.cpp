@@ -171,9 +171,16 @@ std::vector<std::string> symbolize(const std::vector<void*>& frames) {
   return out;
 }
 
-check::Access access_of(Owner owner, std::uint32_t label, const Site& at, std::uint64_t begin, std::uint64_t end,
+check::Access access_of(Owner owner, std::uint32_t label, const Site& at, const Extent& extent, std::uint64_t end,
                         std::uint64_t epoch, const std::vector<void*>& stack) {
+  const std::uint64_t begin = extent.begin;
   check::Access a;
+  // Runs with gaps between them, known exactly: a strided view, not its bounding range.
+  if (extent.exact && extent.rows > 1 && extent.row_stride > extent.row_bytes && end == extent.end()) {
+    a.runs = extent.rows;
+    a.run_bytes = extent.row_bytes;
+    a.run_stride = extent.row_stride;
+  }
   a.owner = detail::owner_name(owner);
   a.label = label_name(label);
   a.file = at.file;
@@ -190,11 +197,11 @@ void report_finding(const Finding& f) {
   check::Violation v;
   v.kind = f.kind;
   const Observer& o = f.observer;
-  v.observer = access_of(o.owner, o.label, o.at, o.extent.begin, o.extent.end(), o.epoch, o.stack);
+  v.observer = access_of(o.owner, o.label, o.at, o.extent, o.extent.end(), o.epoch, o.stack);
   v.observer_created_file = o.created.file;
   v.observer_created_line = o.created.line;
   const LoggedWrite& w = f.write;
-  v.write = access_of(w.owner, w.label, w.site, w.extent.begin, f.write_end, w.epoch, w.stack);
+  v.write = access_of(w.owner, w.label, w.site, w.extent, f.write_end, w.epoch, w.stack);
   v.write_known = f.write_known;
   v.may_overlap = f.may_overlap;
   v.storage_id = f.storage_id;

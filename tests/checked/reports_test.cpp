@@ -289,6 +289,37 @@ TEST_F(CheckedTest, ADeepCopyTakenBeforeTheWriteOrOverwrittenSinceIsRestoredSile
   EXPECT_TRUE(ag::check::violations().empty());
 }
 
+// De-duplication keeps one report per kind and pair of lines, and names the other entries
+// that made it: a stale dict loaded back is one report listing every entry.
+TEST_F(CheckedTest, AStaleDictLoadedIsOneReportNamingEveryEntry) {
+  TwoByTwo m;
+  const ag::StateDict best = m.state_dict();
+  for (const ag::Tensor& p : m.parameters()) p.data().add_(1);
+  m.load_state_dict(best);
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].observer.label, "fc.weight");
+  EXPECT_EQ(stale[0].also_entries, std::vector<std::string>{"fc.bias"});
+}
+
+// A column of a 2x2 float weight is two runs of 4 bytes, 8 apart: the report says so rather
+// than give the bounding range as if it were read whole.
+TEST_F(CheckedTest, StridedViewsAreReportedRunByRun) {
+  TwoByTwo m;
+  const ag::StateDict sd = m.state_dict();
+  m.fc->weight.data().narrow(1, 0, 1).add_(1);
+  (void)sd.at("fc.weight").narrow(1, 0, 1).sum();
+  const auto stale = of_kind(Kind::StaleSnapshotRead);
+  ASSERT_EQ(stale.size(), 1u);
+  for (const ag::check::Access& a : {stale[0].observer, stale[0].write}) {
+    EXPECT_EQ(a.begin, 0u);
+    EXPECT_EQ(a.end, 12u);
+    EXPECT_EQ(a.runs, 2u);
+    EXPECT_EQ(a.run_bytes, 4u);
+    EXPECT_EQ(a.run_stride, 8u);
+  }
+}
+
 TEST_F(CheckedTest, WritingThroughASnapshotIsSeenByTheModule) {
   TwoByTwo m;
   ag::StateDict sd = m.state_dict();

@@ -189,6 +189,9 @@ def test_stale_snapshot_deep_copied_late_then_loaded_is_reported():
     assert kinds_at(result.stderr, path) == [("stale-snapshot-read", line_of(path, "load-rewound"))], result.stderr
     assert f"handle created at {path}:{line_of(path, 'snapshot-init')}" in result.stderr, result.stderr
     assert f"deep-copied at {path}:{line_of(path, 'load-rewound')}, after the write" in result.stderr, result.stderr
+    # One report for the four entries loaded; the exit summary names the other three.
+    assert (f"AliasGuard: the stale-snapshot-read at {path}:{line_of(path, 'load-rewound')} also covers 3 more "
+            "entries: '0.bias', '2.weight', '2.bias'") in result.stderr, result.stderr
 
 
 def test_stale_snapshot_kept_across_reset_parameters_is_reported():

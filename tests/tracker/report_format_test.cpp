@@ -115,6 +115,48 @@ TEST(ReportText, AWriteNoLongerInTheLogIsSaid) {
   EXPECT_NE(bare.find("saw an earlier write no longer in the log\n"), std::string::npos) << bare;
 }
 
+TEST(ReportText, AStaleReadOfAnotherSnapshotsWriteSaysSo) {
+  check::Violation v = seed_violation();
+  v.write.owner = "snapshot #2";
+  const std::string text = format_text(v, TextStyle{});
+  EXPECT_NE(text.find("HINT: this state_dict entry shares storage with the module, so a write through another "
+                      "state_dict of it (snapshot #2) changes it too. Take snapshots"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("the module's writes"), std::string::npos) << text;
+}
+
+TEST(ReportText, LateDeepCopiesAreNamed) {
+  check::Violation v = seed_violation();
+  v.copied_file = "train.cpp";
+  v.copied_line = 44;
+  const std::string text = format_text(v, TextStyle{});
+  EXPECT_NE(text.find("\n  deep-copied at train.cpp:44, after the write: the copy holds the written values"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(format_json(v).find(",\"copied\":{\"file\":\"train.cpp\",\"line\":44}}"), std::string::npos);
+  EXPECT_EQ(format_json(seed_violation()).find("copied"), std::string::npos);
+}
+
+TEST(ReportText, StridedAccessesAreGivenRunByRun) {
+  check::Violation v = seed_violation();
+  for (check::Access* a : {&v.observer, &v.write}) {
+    a->begin = 0;
+    a->end = 12;
+    a->runs = 2;
+    a->run_bytes = 4;
+    a->run_stride = 8;
+  }
+  const std::string text = format_text(v, TextStyle{});
+  EXPECT_NE(text.find("'fc.weight', bytes [0, 12) in 2 runs of 4 bytes, 8 apart, at epoch"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("shares bytes within [0, 12)"), std::string::npos) << text;
+  EXPECT_NE(format_json(v).find("\"end\":12,\"epoch\":3,\"runs\":2,\"run_bytes\":4,\"run_stride\":8,"),
+            std::string::npos)
+      << format_json(v);
+  EXPECT_EQ(format_json(seed_violation()).find("runs"), std::string::npos);
+}
+
 TEST(ReportText, EagerModeLeadsWithTheWrite) {
   check::Violation v = seed_violation();
   v.observer.file.clear();

@@ -45,6 +45,11 @@ struct Access {
   std::uint64_t end = 0;
   std::uint64_t epoch = 0;  // the storage's write counter at the access
   std::vector<std::string> stack;  // symbolised frames, innermost first (stack_depth=N)
+  /// A strided view's bytes exactly: `runs` runs of `run_bytes` bytes, `run_stride` apart,
+  /// from `begin` (runs 0: the whole range [begin, end), or not known run by run).
+  std::uint32_t runs = 0;
+  std::uint32_t run_bytes = 0;
+  std::uint64_t run_stride = 0;
 };
 
 /// A write made through one handle that became visible through a handle of another owner.
@@ -63,6 +68,10 @@ struct Violation {
   /// the restore of that copy), or empty.
   std::string copied_file;
   unsigned copied_line = 0;
+  /// The other entries (labels) that made the same violation at the same two lines, merged
+  /// into this report by de-duplication (`dedup=1`): a stale dict loaded reports once and
+  /// names every entry. The exit summary lists them.
+  std::vector<std::string> also_entries;
 };
 
 /// True in aliasguard::runtime_checked, false in aliasguard::runtime (tracking compiled out).
