@@ -169,15 +169,14 @@ bool applyFixes(llvm::ArrayRef<ClangTidyError> Errors) {
       Ok = false;
       continue;
     }
-    std::error_code EC;
-    llvm::raw_fd_ostream Out(Path, EC);
-    if (EC) {
-      llvm::errs() << "aliasguard-check: error: cannot write '" << Path
-                   << "': " << EC.message() << '\n';
+    // Whole or untouched (Note [Atomic outputs]): a failed write leaves the source as it was.
+    if (llvm::Error Err =
+            writeFileAtomically(Path, [&](llvm::raw_ostream &Out) { Out << *Fixed; })) {
+      llvm::errs() << "aliasguard-check: error: fix not applied: " << llvm::toString(std::move(Err))
+                   << '\n';
       Ok = false;
       continue;
     }
-    Out << *Fixed;
     llvm::errs() << "aliasguard-check: applied " << Entry.getValue().size()
                  << (Entry.getValue().size() == 1 ? " fix" : " fixes") << " to " << Path
                  << '\n';
@@ -311,7 +310,16 @@ llvm::Expected<RunInputs> readInputs(const RunOptions &Options) {
     if (!Diff)
       return llvm::createStringError("cannot read a diff from stdin: " +
                                      Diff.getError().message());
-    Inputs.Changed = ChangedLines::parse((*Diff)->getBuffer(), Inputs.Root);
+    // Nothing, or no file header, is a mistake upstream of the pipe (the wrong file, an
+    // empty `git diff`), not "no line changed": an error, never a silent pass.
+    const llvm::StringRef Text = (*Diff)->getBuffer();
+    if (Text.trim().empty())
+      return llvm::createStringError("--diff-base -: standard input is empty; give it a unified "
+                                     "diff (git diff -U0 BASE)");
+    if (!Text.starts_with("+++ ") && !Text.contains("\n+++ "))
+      return llvm::createStringError("--diff-base -: standard input is not a unified diff (no "
+                                     "'+++ ' file header)");
+    Inputs.Changed = ChangedLines::parse(Text, Inputs.Root);
   } else if (!Options.DiffBase.empty()) {
     auto FromGit = ChangedLines::fromGit(Options.DiffBase, Inputs.Root);
     if (!FromGit)
@@ -404,27 +412,30 @@ Reported gate(llvm::ArrayRef<ClangTidyError> Errors, llvm::ArrayRef<std::string>
 
 llvm::Error writeFindings(const Reported &Kept, const RunOptions &Options,
                           llvm::StringRef Root) {
-  std::error_code EC;
-  std::unique_ptr<llvm::raw_fd_ostream> File;
-  if (!Options.OutputFile.empty()) {
-    File = std::make_unique<llvm::raw_fd_ostream>(Options.OutputFile, EC);
-    if (EC)
-      return llvm::createStringError("cannot write '" + Options.OutputFile +
-                                     "': " + EC.message());
+  auto Write = [&](llvm::raw_ostream &OS) {
+    switch (Options.Format) {
+    case OutputFormat::Sarif:
+      writeSarif(Kept.Findings, enclosingFunctions(), Kept.Prints, SarifOptions{Root.str()}, OS);
+      break;
+    case OutputFormat::Json:
+      writeJson(Kept.Findings, Kept.Prints, OS);
+      break;
+    case OutputFormat::Text:
+      writeText(Kept.Findings, OS);
+      break;
+    }
+  };
+  if (!Options.OutputFile.empty() && Options.OutputFile != "-")
+    return writeFileAtomically(Options.OutputFile, Write); // Note [Atomic outputs]
+  llvm::raw_fd_ostream &Out = llvm::outs();
+  Write(Out);
+  Out.flush();
+  if (Out.has_error()) { // checked here: LLVM would abort on it at exit
+    const std::error_code EC = Out.error();
+    Out.clear_error();
+    return llvm::createStringError(EC, "cannot write the findings to standard output: " +
+                                           EC.message());
   }
-  llvm::raw_ostream &OS = File ? *File : llvm::outs();
-  switch (Options.Format) {
-  case OutputFormat::Sarif:
-    writeSarif(Kept.Findings, enclosingFunctions(), Kept.Prints, SarifOptions{Root.str()}, OS);
-    break;
-  case OutputFormat::Json:
-    writeJson(Kept.Findings, Kept.Prints, OS);
-    break;
-  case OutputFormat::Text:
-    writeText(Kept.Findings, OS);
-    break;
-  }
-  OS.flush();
   return llvm::Error::success();
 }
 

@@ -3,6 +3,7 @@
 #include "FindingsOutput.h"
 
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 
 namespace aliasguard::cli {
@@ -100,6 +101,66 @@ void writeJson(llvm::ArrayRef<ClangTidyError> Errors,
   OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
                                    {"diagnostics", std::move(Diagnostics)}}))
      << '\n';
+}
+
+// Note [Atomic outputs]
+// A fix, a findings file and a baseline are the user's work: a full disk, a quota or a
+// crash half-way must not leave a truncated source file or destroy a good baseline, and a
+// write that failed must be an error (exit 2), never "applied 1 fix". So a regular file is
+// written beside itself under a unique temporary name, closed, checked and only then renamed
+// over the old one (rename within a directory replaces atomically); its permissions are kept,
+// and a symbolic link is followed so the link stays a link. A path that is not a regular file
+// (a device such as /dev/stdout or /dev/full, a pipe) cannot be replaced and is written
+// directly, its errors reported all the same.
+llvm::Error writeFileAtomically(llvm::StringRef Path,
+                                llvm::function_ref<void(llvm::raw_ostream &)> Write) {
+  auto Failed = [&](std::error_code EC) {
+    return llvm::createStringError(EC, "cannot write '" + Path + "': " + EC.message());
+  };
+  llvm::SmallString<256> Target(Path);
+  llvm::sys::fs::file_status Status;
+  const bool Exists = !llvm::sys::fs::status(Path, Status);
+  if (Exists && !llvm::sys::fs::is_regular_file(Status)) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Path, EC);
+    if (EC)
+      return Failed(EC);
+    Write(OS);
+    OS.close();
+    if (OS.has_error()) {
+      EC = OS.error();
+      OS.clear_error();
+      return Failed(EC);
+    }
+    return llvm::Error::success();
+  }
+  if (Exists)
+    llvm::sys::fs::real_path(Path, Target); // through a symbolic link, not over it
+  llvm::SmallString<256> Model(Target);
+  Model += ".tmp-%%%%%%";
+  int FD = -1;
+  llvm::SmallString<256> Temp;
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Temp))
+    return Failed(EC);
+  std::error_code EC;
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    Write(OS);
+    OS.close();
+    if (OS.has_error()) {
+      EC = OS.error();
+      OS.clear_error();
+    }
+  }
+  if (!EC && Exists)
+    EC = llvm::sys::fs::setPermissions(Temp, Status.permissions());
+  if (!EC)
+    EC = llvm::sys::fs::rename(Temp, Target);
+  if (EC) {
+    llvm::sys::fs::remove(Temp);
+    return Failed(EC);
+  }
+  return llvm::Error::success();
 }
 
 } // namespace aliasguard::cli

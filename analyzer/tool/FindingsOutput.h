@@ -4,7 +4,9 @@
 #define AG_ANALYZER_FINDINGSOUTPUT_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include <memory>
@@ -41,6 +43,13 @@ void writeText(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors, llvm::raw_ost
 /// notes: [...]}]}`; `fingerprint` is SARIF's partialFingerprints value (and a baseline's).
 void writeJson(llvm::ArrayRef<clang::tidy::ClangTidyError> Errors,
                llvm::ArrayRef<std::string> Fingerprints, llvm::raw_ostream &OS);
+
+/// Writes the file `Path` with `Write` so that it is whole or untouched (Note [Atomic
+/// outputs]): a regular file (or a new one) through a temporary file beside it, renamed over
+/// it once every byte is written and the file closed; a device or pipe (`/dev/stdout`,
+/// `/dev/full`) directly. The error names the path and the system's reason.
+llvm::Error writeFileAtomically(llvm::StringRef Path,
+                                llvm::function_ref<void(llvm::raw_ostream &)> Write);
 
 } // namespace aliasguard::cli
 

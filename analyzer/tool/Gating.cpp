@@ -79,9 +79,11 @@ llvm::Expected<ChangedLines> ChangedLines::fromGit(llvm::StringRef Rev, llvm::St
     return llvm::createStringError(EC, "cannot create a temporary file");
   const std::string RootArg = Root.str();
   const std::string RevArg = Rev.str();
-  llvm::SmallVector<llvm::StringRef, 10> Args{*Git,       "-C",         RootArg,
-                                              "diff",     "-U0",        "--no-color",
-                                              "--no-ext-diff", RevArg, "--"};
+  // --end-of-options: the revision is never read as an option (`--diff-base=--output=F`
+  // would have git write F).
+  llvm::SmallVector<llvm::StringRef, 10> Args{*Git,          "-C",    RootArg, "diff",
+                                              "-U0",         "--no-color", "--no-ext-diff",
+                                              "--end-of-options", RevArg, "--"};
   const std::optional<llvm::StringRef> Redirects[] = {std::nullopt, OutFile.str(),
                                                       ErrFile.str()};
   std::string Message;
@@ -168,16 +170,11 @@ llvm::Error Baseline::write(llvm::StringRef Path,
         {"line", Files.locate(E.Message.FilePath, E.Message.FileOffset).Line},
         {"message", E.Message.Message}});
   }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Path, EC);
-  if (EC)
-    return llvm::createStringError(EC, "cannot write baseline '" + Path + "': " +
-                                           EC.message());
-  OS << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                   {"version", 1},
-                                   {"tool", "aliasguard-check"},
-                                   {"findings", std::move(Findings)}}))
-     << '\n';
+  const llvm::json::Value Document(llvm::json::Object{
+      {"version", 1}, {"tool", "aliasguard-check"}, {"findings", std::move(Findings)}});
+  if (llvm::Error Err = writeFileAtomically(
+          Path, [&](llvm::raw_ostream &OS) { OS << llvm::formatv("{0:2}", Document) << '\n'; }))
+    return llvm::createStringError("baseline not written: " + llvm::toString(std::move(Err)));
   return llvm::Error::success();
 }
 

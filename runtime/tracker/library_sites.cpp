@@ -43,20 +43,32 @@ bool in_standard_headers(std::string_view file) {
   return file.find("/include/c++/") != std::string_view::npos || file.find("/bits/") != std::string_view::npos;
 }
 
-// The first frame of the current stack outside the runtime's sources and the C++ library's
-// headers; false when a frame before it has no line information (the walk cannot know whose
-// it is) or libdw is missing.
+// The first frame of the current stack, after the runtime's own frames, outside the
+// runtime's sources and the C++ library's headers; false when a frame after the runtime's
+// has no line information (the walk cannot know whose it is) or libdw is missing. The frames
+// before the first of the runtime's are the unwinder's (backtrace, and a sanitizer's
+// interceptor of it, which has line information of its own).
 bool first_frame_outside_runtime(SourceFrame& found) {
   constexpr int kMaxFrames = 64;
   void* pcs[kMaxFrames];
   const int n = backtrace(pcs, kMaxFrames);
+  bool inside = false;  // a frame of the runtime's was seen
   for (int i = 0; i < n; ++i) {
     // A return address points after its call; the call is one byte before.
     const auto location = locate_code(reinterpret_cast<std::uintptr_t>(pcs[i]) - 1);
-    if (location == nullptr || location->frames.empty() || location->frames.front().file.empty()) return false;
+    const bool known = location != nullptr && !location->frames.empty() && !location->frames.front().file.empty();
+    if (!known) {
+      if (inside) return false;
+      continue;
+    }
     for (const SourceFrame& f : location->frames) {
       if (f.file.empty()) break;  // an inline whose call site DWARF does not name: the next pc
-      if (in_runtime_sources(f.file) || in_standard_headers(f.file)) continue;
+      if (in_runtime_sources(f.file)) {
+        inside = true;
+        continue;
+      }
+      if (!inside) break;  // the unwinder's frame: the next pc
+      if (in_standard_headers(f.file)) continue;
       found = f;
       return true;
     }

@@ -71,6 +71,14 @@ inline void expect_report(const aliasguard::check::Violation& r, aliasguard::che
   EXPECT_EQ(r.write.line, static_cast<unsigned>(write.line));
 }
 
+/// Expects at least one report since the last call (and forgets them), each a `kind` read
+/// at `read` that saw a write at `write` (not checked when `write.file` is null).
+inline void expect_every_report(aliasguard::check::Kind kind, At read, At write = {}) {
+  const std::vector<aliasguard::check::Violation> reports = take_reports();
+  ASSERT_FALSE(reports.empty());
+  for (const auto& r : reports) expect_report(r, kind, nullptr, read, write);
+}
+
 /// A fixture that starts from a clean report list and no leftover reports.
 class TorchLayerTest : public ::testing::Test {
  protected:

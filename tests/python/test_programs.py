@@ -165,11 +165,16 @@ KEPT_HANDLES = [("detach", "restore-data"), ("detach-no-grad", "restore-no-grad"
                 ("data", "restore-data"), ("data-no-grad", "restore-no-grad")]
 
 
+# The misses when the model is not tracked first are one limit whatever the restore: pinned for
+# the two kinds of handle, detach() and .data.
+UNTRACKED_CASES = [(mode, restore, tracking) for tracking in ("tracked-late", "untracked")
+                   for mode, restore in KEPT_HANDLES if mode in ("detach", "data")]
+
+
 @pytest.mark.parametrize("mode,restore,tracking", [
     *[(mode, restore, "tracked") for mode, restore in KEPT_HANDLES],
-    *[pytest.param(mode, restore, tracking, marks=pytest.mark.xfail(strict=True, reason=UNTRACKED))
-      for tracking in ("tracked-late", "untracked") for mode, restore in KEPT_HANDLES]],
-    ids=[f"{mode}-{tracking}" for tracking in ("tracked", "tracked-late", "untracked") for mode, _ in KEPT_HANDLES])
+    *[pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=UNTRACKED)) for case in UNTRACKED_CASES]],
+    ids=[f"{mode}-tracked" for mode, _ in KEPT_HANDLES] + [f"{mode}-{tracking}" for mode, _, tracking in UNTRACKED_CASES])
 def test_best_model_kept_detached_parameters_restored_is_reported(mode, restore, tracking):
     path = program("kept_weights.py")
     result = run(path, mode, tracking)

@@ -154,6 +154,17 @@ def main():
                  ["new.cpp"])
     expect_equal("--diff-base HEAD (nothing changed since)",
                  findings(["--diff-base", "HEAD"], 0), [])
+    # An empty or unparsable diff on stdin is an error, not "nothing changed"; a revision is
+    # never read by git as an option.
+    for name, text in (("empty", ""), ("garbage", "not a diff\nat all\n")):
+        proc = run([TOOL, "-p", BUILD, "--diff-base", "-"], 2, stdin=text)
+        if "--diff-base -: standard input is" not in proc.stderr:
+            sys.exit(f"FAIL: --diff-base - with {name} input: {proc.stderr}")
+    planted = os.path.join(REPO, "planted.txt")
+    proc = run([TOOL, "-p", BUILD, "--diff-base=--output=" + planted], 2)
+    if os.path.exists(planted) or "git diff" not in proc.stderr:
+        sys.exit(f"FAIL: --diff-base=--output=FILE reached git as an option: {proc.stderr}")
+    print("ok: bad --diff-base input and option-like revisions are errors")
 
     # 5. Shards partition the run.
     whole = findings([], 1)
