@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
-#include <deque>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -40,22 +38,11 @@ thread_local bool t_untracked = false;
 
 std::atomic<std::uint64_t> g_next_storage_id{1};
 std::atomic<std::uint32_t> g_next_family{1};
-std::array<std::atomic<std::uint32_t>, 3> g_next_owner_id{1, 1, 1};
 
 std::size_t kind_index(OwnerKind kind) { return static_cast<std::size_t>(kind); }
 
-// Labels and live storages are looked up from destructors that may run during static
-// destruction, so both tables are created once and never destroyed.
-struct LabelTable {
-  std::shared_mutex lock;
-  std::unordered_map<std::string, std::uint32_t> ids;
-  std::deque<std::string> names{std::string()};  // label 0 is "no name"
-};
-LabelTable& labels() {
-  static auto* table = new LabelTable;
-  return *table;
-}
-
+// Live storages are looked up from destructors that may run during static destruction, so
+// the table is created once and never destroyed.
 struct StorageRegistry {
   std::mutex lock;
   std::map<std::uint64_t, const Storage*> live;  // by id, so dumps come out in creation order
@@ -379,31 +366,6 @@ StorageState::StorageState() = default;
 StorageState::~StorageState() = default;
 }  // namespace detail
 
-// ---- owners and labels ----------------------------------------------------------------
-
-Owner new_owner(OwnerKind kind) {
-  return Owner{kind, g_next_owner_id[kind_index(kind)].fetch_add(1, std::memory_order_relaxed)};
-}
-
-std::uint32_t intern_label(std::string_view name) {
-  if (name.empty()) return 0;
-  LabelTable& t = labels();
-  {
-    std::shared_lock read(t.lock);
-    if (auto it = t.ids.find(std::string(name)); it != t.ids.end()) return it->second;
-  }
-  std::unique_lock write(t.lock);
-  auto [it, inserted] = t.ids.try_emplace(std::string(name), static_cast<std::uint32_t>(t.names.size()));
-  if (inserted) t.names.emplace_back(name);
-  return it->second;
-}
-
-std::string label_name(std::uint32_t label) {
-  LabelTable& t = labels();
-  std::shared_lock read(t.lock);
-  return label < t.names.size() ? t.names[label] : std::string();
-}
-
 // ---- Storage ----------------------------------------------------------------------------
 
 Storage::Storage(std::size_t nbytes, int device_type, int device_index)
@@ -585,11 +547,7 @@ void Handle::copied_from(const Handle& source, Origin at) {
 
 void Handle::copied_from(const Handle& source, const Site& at) { StorageState::copied(*this, source, at); }
 
-void Handle::read_into(const Handle& dst, Origin at) {
-  if (dst.owner_kind_ == OwnerKind::Module && storage_->state_->carries_stale.load(std::memory_order_acquire))
-    StorageState::restore_stale_copy(*this, detail::site_of(at));
-  read(at);
-}
+void Handle::read_into(const Handle& dst, Origin at) { read_into(dst, detail::site_of(at)); }
 
 void Handle::read_into(const Handle& dst, const Site& at) {
   if (dst.owner_kind_ == OwnerKind::Module && storage_->state_->carries_stale.load(std::memory_order_acquire))
@@ -782,24 +740,6 @@ ScopedUntracked::~ScopedUntracked() { t_untracked = previous_; }
 // ---- registry.h ---------------------------------------------------------------------------
 
 namespace detail {
-
-std::string owner_name(Owner owner) {
-  switch (owner.kind) {
-    case OwnerKind::Module:
-      return owner.id == 0 ? "module" : "module #" + std::to_string(owner.id);
-    case OwnerKind::Snapshot:
-      return "snapshot #" + std::to_string(owner.id);
-    case OwnerKind::User:
-      return "user #" + std::to_string(owner.id);
-  }
-  return "owner #" + std::to_string(owner.id);
-}
-
-std::string device_name(int device_type, int device_index) {
-  if (device_type == 0) return "cpu";
-  if (device_type == 1) return "cuda:" + std::to_string(device_index);
-  return "device" + std::to_string(device_type) + ":" + std::to_string(device_index);
-}
 
 bool keeps_live_handles() {
   static const bool keeps = options().detect == DetectMode::Write || !options().dump_alias_graph.empty();
